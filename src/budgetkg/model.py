@@ -1,0 +1,84 @@
+"""Plain typed objects passed between the pipeline stages.
+
+read → :class:`SourceDocument` (tables and paragraphs exactly as printed)
+recognise → :class:`RecognisedTable` (table kind, header paths, column meanings)
+map → RDF triples; validate → findings; store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Row:
+    """One printed table row: its cells as printed (empty string for an empty cell)."""
+
+    cells: tuple[str, ...]
+    line: int  # 1-based source line (or page) of the row's first cell
+
+
+@dataclass
+class RawTable:
+    """A table as read: the title printed above it, its rows and the notes printed below."""
+
+    title: str
+    line: int
+    rows: list[Row]
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A line of prose (narrative, headings) outside any table."""
+
+    text: str
+    line: int
+    heading: bool = False
+
+
+Block = RawTable | Paragraph
+
+
+@dataclass
+class SourceDocument:
+    """A source file after reading: its identity and its blocks in reading order."""
+
+    path: str
+    file_name: str
+    sha256: str
+    byte_size: int
+    media_type: str
+    encoding: str
+    reader: str
+    blocks: list[Block]
+
+    @property
+    def tables(self) -> list[RawTable]:
+        return [b for b in self.blocks if isinstance(b, RawTable)]
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """Something the pipeline could not map, reported with its location. Never silent."""
+
+    severity: str  # "error" (document not loaded) | "warning" (loaded, part not mapped) | "info"
+    code: str
+    message: str
+    file: str
+    table: str = ""
+    row: str = ""
+    column: str = ""
+
+
+class ReadError(Exception):
+    """A document that cannot be read at all; nothing of it is loaded."""
+
+    def __init__(self, file: str, reason: str) -> None:
+        super().__init__(f"{file}: {reason}")
+        self.file = file
+        self.reason = reason

@@ -1,0 +1,289 @@
+"""Recognise which template table a printed table is, and what each of its columns means.
+
+Recognition is by meaning, driven by the declarative files in ``mappings/``: the title (whitespace
+removed) names the table kind; each column's header path (multi-row merged headers resolved)
+names its role. Rows of the header block (department line, 预算年度, 单位) become metadata.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from budgetkg.config import MAPPINGS_DIR
+from budgetkg.model import Issue, RawTable, Row
+
+_SPACES = re.compile(r"[\s\u3000]+")
+#: Cells of the block printed between a title and the column headers.
+_META_CELL = re.compile(r"^\d{3,}(?!\d|年)\D|预算年度|^(金额)?单位[:：]|截止(时间|日期)|编制(部门|单位)")
+#: Column headers that label rows (stub columns) rather than hold figures.
+_STUB_HEADINGS = {"科目编码", "科目名称", "项目", "项目名称", "单位名称", "序号"}
+
+
+def squash(text: str) -> str:
+    """Remove all whitespace (ASCII and ideographic): printed titles and headers space freely."""
+    return _SPACES.sub("", text)
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    heading: re.Pattern[str]
+    role: str  # serial | code | name | label | text | amount
+    breakdown: str | None = None
+    group: str | None = None
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    match: re.Pattern[str] | None
+    item: str | None
+    functional_class: bool = False
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """One ``mappings/*.yaml`` file."""
+
+    kind: str
+    label: str
+    cube: bool
+    titles: tuple[re.Pattern[str], ...]
+    title_excludes: tuple[re.Pattern[str], ...]
+    columns: tuple[ColumnSpec, ...]
+    items: dict[str, tuple[ItemSpec, ...]]
+    scheme: str | None = None
+    header_rows: int | None = None
+    lead_rows: int = 0
+    qualifier: re.Pattern[str] | None = None
+    source: str = ""
+
+
+def _load_mapping(path: Path) -> Mapping:
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    columns = tuple(
+        ColumnSpec(re.compile(c["heading"]), c["role"], c.get("breakdown"), c.get("group"), c.get("unit"))
+        for c in doc["columns"]
+    )
+    items = {
+        group: tuple(
+            ItemSpec(re.compile(i["match"]) if "match" in i else None, i.get("item"), bool(i.get("functional_class")))
+            for i in specs
+        )
+        for group, specs in (doc.get("items") or {}).items()
+    }
+    return Mapping(
+        kind=doc["kind"],
+        label=doc["label"],
+        cube=bool(doc["cube"]),
+        titles=tuple(re.compile(t) for t in doc["titles"]),
+        title_excludes=tuple(re.compile(t) for t in doc.get("title_excludes", [])),
+        columns=columns,
+        items=items,
+        scheme=doc.get("scheme"),
+        header_rows=doc.get("header_rows"),
+        lead_rows=int(doc.get("lead_rows", 0)),
+        qualifier=re.compile(doc["qualifier"]) if doc.get("qualifier") else None,
+        source=path.name,
+    )
+
+
+@lru_cache(maxsize=4)
+def load_mappings(directory: Path = MAPPINGS_DIR) -> tuple[Mapping, ...]:
+    """Every table mapping, sorted by kind."""
+    return tuple(_load_mapping(p) for p in sorted(directory.glob("*.yaml")))
+
+
+@dataclass
+class Column:
+    """A grid column: its header path as printed and what it means."""
+
+    index: int  # 1-based cell position in a full-width row
+    path: tuple[str, ...]
+    number: int | None  # 栏次 as printed
+    spec: ColumnSpec | None
+
+    @property
+    def heading(self) -> str:
+        return " / ".join(self.path)
+
+
+@dataclass
+class RecognisedTable:
+    """A table with its kind, metadata rows, header rows, body rows and column meanings."""
+
+    raw: RawTable
+    mapping: Mapping | None
+    qualifier: str | None
+    meta_rows: list[Row]
+    header_rows: list[Row]
+    body_rows: list[Row]
+    columns: list[Column]
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str | None:
+        return self.mapping.kind if self.mapping else None
+
+    @property
+    def meta_cells(self) -> list[str]:
+        return [c for r in self.meta_rows for c in r.cells if c.strip()]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(c.strip() for r in self.body_rows for c in r.cells)
+
+
+def match_kind(title: str, mappings: tuple[Mapping, ...]) -> Mapping | None:
+    """The mapping whose title pattern matches; the longest matching pattern wins."""
+    text = squash(title)
+    best: tuple[int, Mapping] | None = None
+    for m in mappings:
+        if any(x.search(text) for x in m.title_excludes):
+            continue
+        for pattern in m.titles:
+            hit = pattern.search(text)
+            if hit and (best is None or len(hit.group(0)) > best[0]):
+                best = (len(hit.group(0)), m)
+    return best[1] if best else None
+
+
+def _groups(lower: list[str]) -> list[list[int]]:
+    """Column groups under an upper header row: an empty lower cell is a vertically merged
+    column of its own; a run of filled cells sits under one horizontally merged upper cell."""
+    groups: list[list[int]] = []
+    run: list[int] = []
+    for i, text in enumerate(lower):
+        if text:
+            run.append(i)
+        else:
+            if run:
+                groups.append(run)
+                run = []
+            groups.append([i])
+    if run:
+        groups.append(run)
+    return groups
+
+
+def _split_runs(groups: list[list[int]], lower: list[str], how: str) -> list[list[int]]:
+    """Split runs that really sit under several upper cells: side-by-side blocks repeat their
+    first heading (项目 | 金额 | 项目 | 合计…); stub headings (科目编码, 科目名称) never share an
+    upper cell with figure headings."""
+    out: list[list[int]] = []
+    for g in groups:
+        if len(g) < 2 or not lower[g[0]]:
+            out.append(g)
+            continue
+        current = [g[0]]
+        for i in g[1:]:
+            if how == "repeat":
+                cut = lower[i] == lower[g[0]]
+            else:
+                cut = (lower[i] in _STUB_HEADINGS) != (lower[current[-1]] in _STUB_HEADINGS)
+            if cut:
+                out.append(current)
+                current = []
+            current.append(i)
+        out.append(current)
+    return out
+
+
+def header_paths(header_rows: list[list[str]], width: int) -> tuple[list[tuple[str, ...]], bool]:
+    """Resolve merged multi-row headers into one header path per column.
+
+    Returns the paths and whether the merge was resolved unambiguously.
+    """
+    rows = [[squash(c) for c in r] + [""] * (width - len(r)) if len(r) < width else [squash(c) for c in r]
+            for r in header_rows]
+    if not rows:
+        return [() for _ in range(width)], True
+    full = [len(r) >= width for r in header_rows]
+    paths: list[list[str]] = [[] for _ in range(width)]
+    ok = True
+    lower_index = max((i for i, f in enumerate(full) if f), default=len(rows) - 1)
+    lower = rows[lower_index]
+    for i in range(width):
+        if lower[i]:
+            paths[i].append(lower[i])
+    for upper_index in range(lower_index - 1, -1, -1):
+        upper = [squash(c) for c in header_rows[upper_index]]
+        if full[upper_index]:
+            for i in range(width):
+                if upper[i] and (not paths[i] or paths[i][0] != upper[i]):
+                    paths[i].insert(0, upper[i])
+            continue
+        groups = _groups(lower)
+        for how in ("repeat", "stub"):
+            if len(groups) == len(upper):
+                break
+            groups = _split_runs(groups, lower, how)
+        if len(groups) != len(upper):
+            ok = False
+            break
+        for text, group in zip(upper, groups, strict=True):
+            for i in group:
+                if text:
+                    paths[i].insert(0, text)
+        lower = [next((upper[k] for k, g in enumerate(groups) if i in g), "") or lower[i] for i in range(width)]
+    return [tuple(p) for p in paths], ok
+
+
+def _split_table(raw: RawTable, mapping: Mapping | None) -> tuple[list[Row], list[Row], list[Row]]:
+    """Split rows into metadata, header and body rows."""
+    rows = list(raw.rows)
+    meta: list[Row] = []
+    while rows and any(_META_CELL.search(squash(c)) for c in rows[0].cells):
+        meta.append(rows.pop(0))
+    lead = mapping.lead_rows if mapping else 0
+    meta.extend(rows[:lead])
+    rows = rows[lead:]
+    lanci = next((i for i, r in enumerate(rows) if r.cells and squash(r.cells[0]) == "栏次"), None)
+    if lanci is not None:
+        return meta, rows[: lanci + 1], rows[lanci + 1 :]
+    count = mapping.header_rows if mapping and mapping.header_rows is not None else 1
+    return meta, rows[:count], rows[count:]
+
+
+def recognise(raw: RawTable, file: str, mappings: tuple[Mapping, ...] | None = None) -> RecognisedTable:
+    """Recognise one table: its kind, its header structure and its columns' meanings."""
+    mappings = mappings if mappings is not None else load_mappings()
+    mapping = match_kind(raw.title, mappings)
+    issues: list[Issue] = []
+    if mapping is None:
+        issues.append(Issue("warning", "unrecognised-table",
+                            f"table not recognised as any template table: {raw.title!r}; kept as text",
+                            file, raw.title, f"line {raw.line}"))
+    meta, header, body = _split_table(raw, mapping)
+    width = max((len(r.cells) for r in header + body), default=0)
+    numbers: list[int | None] = [None] * width
+    heading_rows = [list(r.cells) for r in header]
+    if header and squash(header[-1].cells[0]) == "栏次":
+        lanci = header[-1].cells
+        numbers = [int(c) if c.strip().isdigit() else None for c in lanci] + [None] * (width - len(lanci))
+        heading_rows = heading_rows[:-1]
+    paths, resolved = header_paths(heading_rows, width)
+    if not resolved:
+        issues.append(Issue("warning", "unresolved-header",
+                            "merged header cells could not be aligned with the columns; using the lowest "
+                            "header row only", file, raw.title, f"line {header[0].line if header else raw.line}"))
+    columns: list[Column] = []
+    for i in range(width):
+        spec = None
+        if mapping:
+            joined = "/".join(paths[i])
+            spec = next((c for c in mapping.columns if c.heading.search(joined)), None)
+            if spec is None and joined:
+                issues.append(Issue("warning", "unrecognised-column",
+                                    f"column {joined!r} has no meaning in mapping {mapping.source}; its cells are "
+                                    "kept as text", file, raw.title, column=joined))
+        columns.append(Column(i + 1, paths[i], numbers[i], spec))
+    qualifier = None
+    if mapping and mapping.qualifier:
+        hit = mapping.qualifier.search(squash(raw.title))
+        qualifier = hit.group(1) if hit else squash(raw.title)
+    return RecognisedTable(raw, mapping, qualifier, meta, header, body, columns, issues)

@@ -1,0 +1,98 @@
+"""IRIs minted from natural keys only.
+
+Every IRI is a function of national codes and printed keys (region code, department code,
+fiscal year, budget phase, table kind, classification code, column meaning); never of row
+order, file paths or random ids, so building the same document twice mints the same IRIs and
+two documents that share a code share its concept.
+
+Layout under the base IRI (``config.base_iri()``)::
+
+    def/budget#Term                               ontology (classes, properties, DSDs)
+    code/{scheme}                                 a SKOS concept scheme
+    code/{scheme}/{notation}                      a concept: functional/2010301, economic/30101, ...
+    id/region/{adcode}                            administrative division (GB/T 2260 code)
+    id/department/{adcode}/{dept}                 a budget unit (部门), keyed by its budget code
+    id/disclosure/{adcode}/{dept}/{year}/{phase}  one 部门预算/决算 publication
+    {disclosure}/document/{part}                  one source file of it; also its named graph
+    {document}/table/{kind}                       a qb:DataSet (one source table)
+    {dataset}/row/{n}                             a printed row (n = its line in the table grid)
+    {dataset}/obs/{item}/{column}                 a qb:Observation
+    {document}/validation                         the document's SHACL report (and its graph)
+    graph/ontology, graph/codelists               graphs not tied to a document
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from budgetkg.config import base_iri
+
+REF_YEAR = "http://reference.data.gov.uk/id/gregorian-year/"
+OBEU_PHASE = "http://data.openbudgets.eu/resource/codelist/budget-phase/"
+
+#: Budget phase key -> OpenBudgets.eu budget-phase concept.
+PHASES = {"budget": OBEU_PHASE + "approved", "final": OBEU_PHASE + "executed"}
+
+
+def segment(text: str) -> str:
+    """Percent-encode one path segment (Chinese names, slashes) so IRIs stay plain URIs."""
+    return quote(text.strip(), safe="-._~")
+
+
+def vocab(base: str | None = None) -> str:
+    """Namespace of the budgetkg ontology."""
+    return (base or base_iri()) + "def/budget#"
+
+
+def scheme(name: str) -> str:
+    return f"{base_iri()}code/{name}"
+
+
+def concept(scheme_name: str, notation: str) -> str:
+    return f"{scheme(scheme_name)}/{segment(notation)}"
+
+
+def fiscal_year(year: int) -> str:
+    """A calendar-year interval: the Chinese fiscal year is the calendar year."""
+    return f"{REF_YEAR}{year}"
+
+
+def region(adcode: str) -> str:
+    return f"{base_iri()}id/region/{segment(adcode)}"
+
+
+def department(adcode: str, dept_code: str) -> str:
+    return f"{base_iri()}id/department/{segment(adcode)}/{segment(dept_code)}"
+
+
+def disclosure(adcode: str, dept_code: str, year: int, phase: str) -> str:
+    return f"{base_iri()}id/disclosure/{segment(adcode)}/{segment(dept_code)}/{year}/{phase}"
+
+
+def document(disclosure_iri: str, part: str = "main") -> str:
+    return f"{disclosure_iri}/document/{segment(part)}"
+
+
+def dataset(document_iri: str, kind: str, qualifier: str | None = None) -> str:
+    iri = f"{document_iri}/table/{segment(kind)}"
+    return f"{iri}/{segment(qualifier)}" if qualifier else iri
+
+
+def row(dataset_iri: str, grid_row: int) -> str:
+    return f"{dataset_iri}/row/{grid_row}"
+
+
+def observation(dataset_iri: str, item_key: str, column_key: str) -> str:
+    return f"{dataset_iri}/obs/{segment(item_key)}/{segment(column_key)}"
+
+
+def validation_graph(document_iri: str) -> str:
+    return f"{document_iri}/validation"
+
+
+def ontology_graph() -> str:
+    return f"{base_iri()}graph/ontology"
+
+
+def codelists_graph() -> str:
+    return f"{base_iri()}graph/codelists"
