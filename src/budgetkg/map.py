@@ -322,7 +322,7 @@ class _DocumentMapper:
     def map_text_cells(self, row_iri: str, row: Row, indexes: range | list[int]) -> None:
         for i in indexes:
             text = row.cells[i]
-            if not text.strip():
+            if not text:
                 continue
             cell = f"{row_iri}/cell/{i + 1}"
             self.add(cell, RDF + "type", self.bkg("TextCell"))
@@ -372,9 +372,9 @@ class _DocumentMapper:
         where = f"序号 {row.cells[0].strip()}" if row.cells and row.cells[0].strip() else f"line {row.line}"
         for i, text in enumerate(row.cells):
             col = table.columns[i] if i < len(table.columns) else None
-            if not text.strip():
+            if not text:
                 continue
-            if col is None or col.spec is None or col.spec.role != "amount":
+            if not text.strip() or col is None or col.spec is None or col.spec.role != "amount":
                 text_cells.append(i)
                 continue
             parsed = parse_amount(text)

@@ -1,0 +1,214 @@
+"""The ``budgetkg`` command: build, validate, dump, query, tables, serve.
+
+The store is ``--store DIR``, else ``$BUDGETKG_STORE``, else ``./budgetkg-store``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import pyoxigraph as ox
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from budgetkg import config
+from budgetkg.store import Store
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Chinese departmental budget disclosures as Linked Open Data.")
+console = Console(stderr=True)
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option("--store", help="Store folder (default: $BUDGETKG_STORE or ./budgetkg-store)."),
+]
+
+DUMP_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+}
+
+
+def open_store(path: Path | None, *, must_exist: bool = True) -> Store:
+    folder = config.store_dir(path)
+    if must_exist and not folder.exists():
+        console.print(f"[red]no store at {folder}[/red]: run `budgetkg build` first")
+        raise typer.Exit(2)
+    return Store(folder)
+
+
+@app.command()
+def build(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to load.")],
+    store: StoreOption = None,
+) -> None:
+    """Read, map, validate and load documents; print a summary per document."""
+    from budgetkg.pipeline import build as run_build
+    from budgetkg.pipeline import source_files
+
+    st = open_store(store, must_exist=False)
+    files = source_files(paths)
+    missing = [p for p in paths if not p.exists()]
+    for p in missing:
+        console.print(f"[red]{p}: no such file or folder[/red]")
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task("building", total=len(files))
+
+        def step(path: Path) -> None:
+            progress.update(task, description=f"building {path.name}")
+            progress.advance(task)
+
+        reports = run_build(st, paths, progress=step)
+    summary = Table(title="budgetkg build")
+    for col in ("document", "tables", "empty", "observations", "violations", "info", "issues", "status"):
+        summary.add_column(col)
+    for r in reports:
+        if r.loaded:
+            recognised = sum(1 for t in r.tables if t.kind)
+            summary.add_row(Path(r.file).name, f"{recognised}/{len(r.tables)}", str(sum(t.empty for t in r.tables)),
+                            str(r.observations), str(r.findings.get("Violation", 0)), str(r.findings.get("Info", 0)),
+                            str(len(r.issues)), "loaded")
+        else:
+            summary.add_row(Path(r.file).name, "", "", "", "", "", "", f"[red]not loaded: {r.error}[/red]")
+    Console().print(summary)
+    for r in reports:
+        for i in r.issues:
+            where = " · ".join(x for x in (i.table, i.row, i.column) if x)
+            console.print(f"[yellow]{i.severity}[/yellow] {Path(r.file).name}: {where}: {i.message} [{i.code}]")
+    if missing or any(not r.loaded for r in reports) or not reports:
+        raise typer.Exit(1)
+
+
+@app.command()
+def validate(
+    store: StoreOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="text, csv or turtle")] = "text",
+) -> None:
+    """Print the validation findings of every loaded document."""
+    from budgetkg import uris
+    from budgetkg import validate as v
+
+    st = open_store(store)
+    docs = st.documents()
+    if fmt == "turtle":
+        for doc in docs:
+            graph = uris.validation_graph(doc.iri)
+            sys.stdout.write(st.ox.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(graph)).decode())
+        return
+    findings = [f for doc in docs for f in v.validate_graph(st, doc.iri)]
+    if fmt == "csv":
+        sys.stdout.write(v.render_csv(findings))
+    elif fmt == "text":
+        sys.stdout.write(v.render_text(findings))
+    else:
+        raise typer.BadParameter(f"unknown format {fmt!r}", param_hint="--format")
+
+
+@app.command()
+def dump(
+    store: StoreOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="turtle, ntriples, nquads or trig")] = "nquads",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file (default: stdout).")] = None,
+) -> None:
+    """Write the whole store. Turtle and N-Triples hold the union of all graphs."""
+    st = open_store(store)
+    if fmt not in DUMP_FORMATS:
+        raise typer.BadParameter(f"unknown format {fmt!r}", param_hint="--format")
+    rdf_format = DUMP_FORMATS[fmt]
+    target = output.open("wb") if output else sys.stdout.buffer
+    try:
+        if rdf_format.supports_datasets:
+            st.ox.dump(target, format=rdf_format)
+        else:
+            ox.serialize((q.triple for q in st.quads()), target, format=rdf_format)
+    finally:
+        if output:
+            target.close()
+
+
+@app.command()
+def query(
+    text: Annotated[str, typer.Argument(help="A SPARQL query, or a file containing one.")],
+    store: StoreOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+) -> None:
+    """Run a SPARQL query over the union of all graphs."""
+    st = open_store(store)
+    path = Path(text)
+    sparql = path.read_text(encoding="utf-8") if len(text) < 4096 and path.is_file() else text
+    try:
+        result = st.query(sparql)
+    except SyntaxError as exc:
+        console.print(f"[red]invalid query:[/red] {exc}")
+        raise typer.Exit(2) from None
+    if isinstance(result, ox.QueryBoolean):
+        print("true" if bool(result) else "false")
+        return
+    if isinstance(result, ox.QueryTriples):
+        sys.stdout.buffer.write(result.serialize(format=ox.RdfFormat.TURTLE) or b"")
+        return
+    if fmt in ("csv", "json"):
+        results_format = ox.QueryResultsFormat.CSV if fmt == "csv" else ox.QueryResultsFormat.JSON
+        sys.stdout.buffer.write(result.serialize(format=results_format) or b"")
+        return
+    names = [v.value for v in result.variables]
+    out = Table(*names)
+    rows = 0
+    for solution in result:
+        out.add_row(*("" if solution[n] is None else solution[n].value for n in names))
+        rows += 1
+    Console().print(out)
+    console.print(f"{rows} rows")
+
+
+@app.command()
+def tables(
+    document: Annotated[str, typer.Argument(help="Document IRI or source file name.")],
+    store: StoreOption = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Folder for one CSV per table.")] = None,
+) -> None:
+    """Rebuild every source table of a document from the graph, as CSV."""
+    from budgetkg.tables import rebuild_tables, resolve_document, write_tables
+
+    st = open_store(store)
+    try:
+        iri = resolve_document(st, document)
+    except LookupError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    rebuilt = rebuild_tables(st, iri)
+    if output:
+        for path in write_tables(rebuilt, output):
+            console.print(str(path))
+        return
+    for t in rebuilt:
+        print(f"# {t.title}")
+        sys.stdout.write(t.to_csv())
+        print()
+
+
+@app.command()
+def serve(
+    store: StoreOption = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+) -> None:
+    """Serve the store: SPARQL endpoint, Linked Data pages, dumps."""
+    import uvicorn
+
+    from budgetkg.app import create_app
+
+    st = open_store(store)
+    console.print(f"serving {config.store_dir(store)} at http://{host}:{port}/ (base IRI {config.base_iri()})")
+    uvicorn.run(create_app(st), host=host, port=port, log_level="info")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
