@@ -40,11 +40,11 @@ _QUANTITY_UNITS = {"平方米": "square-metre", "台、辆": "vehicle-count", "�
 FACTOR_TO_YUAN = {"wan-yuan": Decimal(10000), "yuan": Decimal(1), "qian-yuan": Decimal(1000), "yi-yuan": Decimal(10**8)}
 
 
-def N(iri: str) -> ox.NamedNode:  # noqa: N802 - mirrors pyoxigraph's NamedNode
+def N(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
-def S(text: str) -> ox.Literal:  # noqa: N802
+def S(text: str) -> ox.Literal:
     return ox.Literal(text)
 
 
@@ -97,6 +97,13 @@ def functional_class_names(base: str) -> dict[str, str]:
     return names
 
 
+@lru_cache(maxsize=4)
+def seed_concepts(base: str) -> frozenset[str]:
+    """IRIs of the concepts ``ontology/codelists.ttl`` already defines (not minted again)."""
+    graph = rdflib.Graph().parse(ONTOLOGY_DIR / "codelists.ttl", format="turtle", publicID=base)
+    return frozenset(str(s) for s in graph.subjects(rdflib.RDF.type, rdflib.URIRef(SKOS + "Concept")))
+
+
 @dataclass
 class TableStats:
     """What was mapped from one table, for the build report."""
@@ -114,7 +121,8 @@ class MappedDocument:
     """The triples of one document's graph and everything reported on the way."""
 
     iri: str
-    triples: list[ox.Triple]
+    triples: list[ox.Triple]  # the document's own graph
+    shared: list[ox.Triple]  # code concepts, department, region, disclosure: see uris.shared_graph()
     tables: list[TableStats]
     issues: list[Issue] = field(default_factory=list)
 
@@ -162,6 +170,8 @@ class _DocumentMapper:
         self.year = uris.fiscal_year(ident.year)
         self.phase = uris.PHASES[ident.phase]
         self.triples: list[ox.Triple] = []
+        self.shared: list[ox.Triple] = []
+        self.seeded = seed_concepts(base_iri())
         self.issues: list[Issue] = []
         self.concepts_done: set[str] = set()
         self.datasets_used: set[str] = set()
@@ -169,8 +179,9 @@ class _DocumentMapper:
 
     # -- helpers -------------------------------------------------------------------------
 
-    def add(self, s: str, p: str, o: ox.NamedNode | ox.Literal | str) -> None:
-        self.triples.append(ox.Triple(N(s), N(p), N(o) if isinstance(o, str) else o))
+    def add(self, s: str, p: str, o: ox.NamedNode | ox.Literal | str, *, shared: bool = False) -> None:
+        triple = ox.Triple(N(s), N(p), N(o) if isinstance(o, str) else o)
+        (self.shared if shared else self.triples).append(triple)
 
     def bkg(self, term: str) -> str:
         return self.v + term
@@ -182,20 +193,20 @@ class _DocumentMapper:
         """Mint (once) the triples of a classification code concept; return its IRI."""
         iri = uris.concept(scheme, code)
         if label:
-            self.add(iri, RDFS + "label", zh(label.strip()))
-        if iri in self.concepts_done:
+            self.add(iri, RDFS + "label", zh(label.strip()), shared=True)
+        if iri in self.concepts_done or iri in self.seeded:
             return iri
         self.concepts_done.add(iri)
-        self.add(iri, RDF + "type", SKOS + "Concept")
-        self.add(iri, SKOS + "notation", S(code))
-        self.add(iri, SKOS + "inScheme", uris.scheme(scheme))
-        self.add(iri, SKOS + "inScheme", uris.scheme("classification"))
+        self.add(iri, RDF + "type", SKOS + "Concept", shared=True)
+        self.add(iri, SKOS + "notation", S(code), shared=True)
+        self.add(iri, SKOS + "inScheme", uris.scheme(scheme), shared=True)
+        self.add(iri, SKOS + "inScheme", uris.scheme("classification"), shared=True)
         level = {3: "lei", 5: "kuan", 7: "xiang"}.get(len(code))
         if level:
-            self.add(iri, self.bkg("level"), uris.concept("level", level))
+            self.add(iri, self.bkg("level"), uris.concept("level", level), shared=True)
         parent = {5: code[:3], 7: code[:5]}.get(len(code))
         if parent:
-            self.add(iri, SKOS + "broader", self.code_concept(scheme, parent, None))
+            self.add(iri, SKOS + "broader", self.code_concept(scheme, parent, None), shared=True)
         return iri
 
     # -- document ------------------------------------------------------------------------
@@ -215,25 +226,24 @@ class _DocumentMapper:
         self.add(d, DCT + "isPartOf", self.disclosure)
         self.add(d, DCT + "publisher", self.dept)
         phase_zh = "决算" if ident.phase == "final" else "预算"
-        self.add(self.disclosure, RDF + "type", self.bkg("Disclosure"))
-        self.add(self.disclosure, DCT + "title", zh(f"{ident.department_name}{ident.year}年部门{phase_zh}"))
-        self.add(self.disclosure, self.bkg("department"), self.dept)
-        self.add(self.disclosure, self.bkg("fiscalYear"), self.year)
-        self.add(self.disclosure, self.bkg("budgetPhase"), self.phase)
-        self.add(self.dept, RDF + "type", ORG + "Organization")
-        self.add(self.dept, SKOS + "prefLabel", zh(ident.department_name))
-        self.add(self.dept, SKOS + "notation", S(ident.department_code))
-        self.add(self.dept, self.bkg("region"), uris.region(ident.region_code))
+        for p, o in ((RDF + "type", self.bkg("Disclosure")),
+                     (DCT + "title", zh(f"{ident.department_name}{ident.year}年部门{phase_zh}")),
+                     (self.bkg("department"), self.dept), (self.bkg("fiscalYear"), self.year),
+                     (self.bkg("budgetPhase"), self.phase)):
+            self.add(self.disclosure, p, o, shared=True)
         region = uris.region(ident.region_code)
-        self.add(region, RDF + "type", self.bkg("Region"))
-        self.add(region, SKOS + "notation", S(ident.region_code))
-        self.add(region, RDFS + "label", zh(ident.region_name))
+        for p, o in ((RDF + "type", ORG + "Organization"), (SKOS + "prefLabel", zh(ident.department_name)),
+                     (SKOS + "notation", S(ident.department_code)), (self.bkg("region"), region)):
+            self.add(self.dept, p, o, shared=True)
+        for p, o in ((RDF + "type", self.bkg("Region")), (SKOS + "notation", S(ident.region_code)),
+                     (RDFS + "label", zh(ident.region_name))):
+            self.add(region, p, o, shared=True)
         for p in doc.paragraphs:
             self.map_paragraph(p)
         stats = [self.map_table(t) for t in tables]
         for t in tables:
             self.issues.extend(t.issues)
-        return MappedDocument(self.iri, self.triples, stats, self.issues)
+        return MappedDocument(self.iri, self.triples, self.shared, stats, self.issues)
 
     def map_paragraph(self, p: Paragraph) -> None:
         iri = f"{self.iri}/paragraph/{p.line}"
@@ -389,7 +399,8 @@ class _DocumentMapper:
                 self.code_concept("functional", cls[1], None)
             cell_unit = self.cell_unit(col, row, table, unit)
             if cell_unit is None:
-                self.issue("no-unit", f"no unit printed for amount {text.strip()!r}", table.raw.title, where, col.heading)
+                self.issue("no-unit", f"no unit printed for amount {text.strip()!r}",
+                           table.raw.title, where, col.heading)
                 text_cells.append(i)
                 continue
             self.map_observation(ds, row_iri, i, col, cls, parsed, text, cell_unit, table.raw.title, where)
@@ -414,7 +425,8 @@ class _DocumentMapper:
         value, decimals = parsed
         obs = uris.observation(ds, f"{cls[0]}-{cls[1]}", col.spec.breakdown)
         if obs in self.minted:
-            self.issue("duplicate-cell", f"a second cell for {cls[1]} / {col.spec.breakdown}", title, where, col.heading)
+            self.issue("duplicate-cell", f"a second cell for {cls[1]} / {col.spec.breakdown}",
+                       title, where, col.heading)
             obs = f"{obs}~{row_iri.rsplit('/', 1)[-1]}"
         self.minted.add(obs)
         self.add(obs, RDF + "type", QB + "Observation")

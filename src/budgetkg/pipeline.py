@@ -64,7 +64,7 @@ def process(path: Path) -> tuple[MappedDocument, list]:
     mapped = map_document(doc, tables, ident)
     scratch = Store()
     scratch.load_vocabularies()
-    scratch.replace_graphs({mapped.iri: mapped.triples})
+    scratch.replace_graphs({mapped.iri: mapped.triples, uris.shared_graph(): mapped.shared})
     findings = validate.validate_graph(scratch, mapped.iri)
     return mapped, findings
 
@@ -89,9 +89,10 @@ def build(store: Store, paths: Iterable[str | Path],
         report.iri, report.tables, report.issues = mapped.iri, mapped.tables, mapped.issues
         for f in findings:
             report.findings[f.severity] = report.findings.get(f.severity, 0) + 1
-        store.replace_graphs({
-            mapped.iri: mapped.triples,
-            uris.validation_graph(mapped.iri): validate.report_triples(findings, mapped.iri),
-        })
+        store.replace_graphs(
+            {mapped.iri: mapped.triples,
+             uris.validation_graph(mapped.iri): validate.report_triples(findings, mapped.iri)},
+            additions={uris.shared_graph(): mapped.shared},
+        )
         reports.append(report)
     return reports

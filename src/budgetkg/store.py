@@ -29,6 +29,11 @@ class DocumentGraph:
     title: str
 
 
+def _insert(graph: str, triples: Iterable[ox.Triple]) -> list[str]:
+    body = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in triples)
+    return [f"INSERT DATA {{ GRAPH <{graph}> {{\n{body} .\n}} }}"] if body else []
+
+
 class Store:
     """A budgetkg store folder (an Oxigraph RocksDB store)."""
 
@@ -47,17 +52,18 @@ class Store:
 
     # -- writing -------------------------------------------------------------------------
 
-    def replace_graphs(self, graphs: dict[str, Iterable[ox.Triple]]) -> None:
-        """Replace each named graph by the given triples, all in one transaction."""
+    def replace_graphs(self, graphs: dict[str, Iterable[ox.Triple]],
+                       additions: dict[str, Iterable[ox.Triple]] | None = None) -> None:
+        """Replace each named graph of ``graphs`` by the given triples and add ``additions`` to
+        (shared) graphs, all in one transaction."""
         parts: list[str] = []
         for graph, triples in graphs.items():
-            body = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in triples)
-            parts.append(f"DROP SILENT GRAPH <{graph}> ;\n")
-            if body:
-                parts.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body} .\n}} }} ;\n")
-        update = "".join(parts).rstrip(" ;\n")
-        if update:
-            self.ox.update(update)
+            parts.append(f"DROP SILENT GRAPH <{graph}>")
+            parts.extend(_insert(graph, triples))
+        for graph, triples in (additions or {}).items():
+            parts.extend(_insert(graph, triples))
+        if parts:
+            self.ox.update(" ;\n".join(parts))
         self.ox.flush()
 
     def drop_graphs(self, graphs: Iterable[str]) -> None:

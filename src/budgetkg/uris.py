@@ -19,6 +19,7 @@ Layout under the base IRI (``config.base_iri()``)::
     {dataset}/obs/{item}/{column}                 a qb:Observation
     {document}/validation                         the document's SHACL report (and its graph)
     graph/ontology, graph/codelists               graphs not tied to a document
+    graph/shared                                  code concepts, departments, regions met in documents
 """
 
 from __future__ import annotations
@@ -96,3 +97,10 @@ def ontology_graph() -> str:
 
 def codelists_graph() -> str:
     return f"{base_iri()}graph/codelists"
+
+
+def shared_graph() -> str:
+    """Resources shared by documents (code concepts met in them, departments, regions,
+    disclosures). Kept in one graph because the union default graph keeps duplicates: the same
+    triple in two document graphs would double every aggregate that joins through it."""
+    return f"{base_iri()}graph/shared"
