@@ -126,6 +126,8 @@ class MappedDocument:
     tables: list[TableStats]
     issues: list[Issue] = field(default_factory=list)
 
+    sha256: str = ""
+
     @property
     def observations(self) -> int:
         return sum(t.observations for t in self.tables)
@@ -243,7 +245,7 @@ class _DocumentMapper:
         stats = [self.map_table(t) for t in tables]
         for t in tables:
             self.issues.extend(t.issues)
-        return MappedDocument(self.iri, self.triples, self.shared, stats, self.issues)
+        return MappedDocument(self.iri, self.triples, self.shared, stats, self.issues, doc.sha256)
 
     def map_paragraph(self, p: Paragraph) -> None:
         iri = f"{self.iri}/paragraph/{p.line}"

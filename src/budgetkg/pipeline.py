@@ -69,6 +69,12 @@ def process(path: Path) -> tuple[MappedDocument, list]:
     return mapped, findings
 
 
+def previous_hash(store: Store, document_iri: str) -> str | None:
+    """sha256 of the file a document graph was last built from, if it is in the store."""
+    q = f"SELECT ?h {{ GRAPH <{document_iri}> {{ <{document_iri}> <{uris.vocab()}sha256> ?h }} }}"
+    return next((s["h"].value for s in store.ox.query(q)), None)  # type: ignore[union-attr]
+
+
 def build(store: Store, paths: Iterable[str | Path],
           progress: Callable[[Path], None] | None = None) -> list[DocumentReport]:
     """Load every file under ``paths`` into ``store``; one report per file."""
@@ -76,6 +82,7 @@ def build(store: Store, paths: Iterable[str | Path],
 
     store.load_vocabularies()
     reports: list[DocumentReport] = []
+    loaded: dict[str, str] = {}  # document IRI -> file name, in this build
     for path in source_files(paths):
         if progress:
             progress(path)
@@ -87,6 +94,17 @@ def build(store: Store, paths: Iterable[str | Path],
             reports.append(report)
             continue
         report.iri, report.tables, report.issues = mapped.iri, mapped.tables, mapped.issues
+        if mapped.iri in loaded:
+            report.issues.append(Issue("warning", "same-document",
+                                       f"same disclosure and part as {loaded[mapped.iri]}, loaded earlier in this "
+                                       "build: this file replaces it", path.name))
+        elif (previous := previous_hash(store, mapped.iri)) is not None:
+            same = previous == mapped.sha256
+            report.issues.append(Issue("info", "reloaded" if same else "replaced",
+                                       "already in the store with the same content: graph rebuilt" if same
+                                       else "already in the store from different content: graph replaced",
+                                       path.name))
+        loaded[mapped.iri] = path.name
         for f in findings:
             report.findings[f.severity] = report.findings.get(f.severity, 0) + 1
         store.replace_graphs(
