@@ -18,7 +18,7 @@ from rich.table import Table
 from budgetkg import config
 from budgetkg.store import Store
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Chinese departmental budget disclosures as Linked Open Data.")
 console = Console(stderr=True)
 

@@ -215,7 +215,9 @@ class _DocumentMapper:
 
     def map_document(self, tables: list[RecognisedTable]) -> MappedDocument:
         d, ident, doc = self.iri, self.ident, self.doc
-        title = next((p.text for p in doc.paragraphs if "预算" in p.text or "决算" in p.text), doc.file_name)
+        title = next((p.text for p in doc.paragraphs
+                      if ident.department_name in p.text and str(ident.year) in p.text
+                      and not re.match(r"^第\S+部分", p.text)), doc.file_name)
         self.add(d, RDF + "type", self.bkg("SourceDocument"))
         self.add(d, RDF + "type", PROV + "Entity")
         self.add(d, DCT + "title", zh(title))

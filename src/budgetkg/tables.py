@@ -12,6 +12,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from budgetkg import uris
 from budgetkg.store import Store
@@ -50,10 +51,10 @@ class RebuiltTable:
 
     @property
     def file_stem(self) -> str:
-        name = self.kind.rsplit("/", 1)[-1] if self.kind else "unrecognised"
-        qualifier = self.iri.rsplit("/table/", 1)[-1]
-        slug = re.sub(r"[^\w.-]+", "_", qualifier.replace("/", "-"))
-        return f"{self.line:05d}-{slug if slug else name}"
+        """``{line}-{kind}[-{qualifier}]``: unique per document, readable, short enough for any file system."""
+        name = unquote(self.iri.rsplit("/table/", 1)[-1]).replace("/", "-")
+        slug = re.sub(r"[^\w.-]+", "_", name)[:60]
+        return f"{self.line:05d}-{slug}"
 
 
 def resolve_document(store: Store, document: str) -> str:

@@ -1,0 +1,99 @@
+"""The budgetkg command, run as a real process."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from tests.conftest import SAMPLE
+
+BIN = Path(sys.executable).with_name("budgetkg")
+
+
+def run(*args: str, store: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "BUDGETKG_STORE": str(store), "COLUMNS": "200"}
+    result = subprocess.run([str(BIN), *args], capture_output=True, text=True, env=env, timeout=120)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{args} exited {result.returncode}: {result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    store = tmp_path_factory.mktemp("cli") / "store"
+    return store, run("build", str(SAMPLE.parent), store=store)
+
+
+def test_build_summary(built: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    _, result = built
+    assert result.returncode == 0
+    line = next(x for x in result.stdout.splitlines() if SAMPLE.name[:20] in x)
+    cells = [c.strip() for c in line.strip("│┃ ").split("│")]
+    assert cells[1:4] == ["20/20", "3", "292"]
+    assert cells[-1] == "loaded"
+
+
+def test_build_fails_on_unreadable_document_but_loads_the_others(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(SAMPLE.read_bytes())
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n")
+    result = run("build", str(folder), store=tmp_path / "s", check=False)
+    assert result.returncode == 1
+    assert "broken.pdf" in result.stdout and "not loaded" in result.stdout
+    out = run("query", "SELECT (COUNT(*) AS ?n) { ?o a <http://purl.org/linked-data/cube#Observation> }",
+              "--format", "csv", store=tmp_path / "s")
+    assert out.stdout.splitlines() == ["n", "292"]
+
+
+def test_query_csv(built: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    store, _ = built
+    q = """PREFIX bkg: <http://127.0.0.1:8000/def/budget#>
+      SELECT ?amount { ?o bkg:classification <http://127.0.0.1:8000/code/economic/302> ;
+        bkg:breakdown <http://127.0.0.1:8000/code/breakdown/public> ; bkg:amount ?amount }"""
+    assert run("query", q, "--format", "csv", store=store).stdout.splitlines() == ["amount", "41.47"]
+
+
+def test_query_syntax_error(built: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    store, _ = built
+    result = run("query", "SELEKT nothing", store=store, check=False)
+    assert result.returncode == 2 and "invalid query" in result.stderr
+
+
+def test_dump_nquads_round_trips(built: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path) -> None:
+    store, _ = built
+    out = tmp_path / "all.nq"
+    run("dump", "--format", "nquads", "-o", str(out), store=store)
+    quads = list(ox.parse(path=str(out), format=ox.RdfFormat.N_QUADS))
+    graphs = {q.graph_name.value for q in quads}
+    assert "http://127.0.0.1:8000/id/disclosure/130303/612/2023/budget/document/main" in graphs
+    assert "http://127.0.0.1:8000/graph/shared" in graphs
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    observation = ox.NamedNode("http://purl.org/linked-data/cube#Observation")
+    assert sum(1 for q in quads if q.predicate == rdf_type and q.object == observation) == 292
+
+
+def test_tables_to_folder(built: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path) -> None:
+    store, _ = built
+    run("tables", SAMPLE.name, "-o", str(tmp_path / "csv"), store=store)
+    files = sorted(p.name for p in (tmp_path / "csv").iterdir())
+    assert len(files) == 20
+    basic = next(p for p in (tmp_path / "csv").iterdir() if "general-public-budget-basic-expenditure" in p.name)
+    rows = list(csv.reader(io.StringIO(basic.read_text(encoding="utf-8"))))
+    assert rows[3] == ["1", "", "合计", "463.21", "421.74", "41.47"]
+    assert rows[14] == ["12", "302", "商品和服务支出", "41.47", "", "41.47"]
+
+
+def test_validate_csv_lists_the_rounding_difference(built: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    store, _ = built
+    out = run("validate", "--format", "csv", store=store).stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows, "the sample has known rounding differences"
+    assert any(r["severity"] == "Info" and "41.47" in r["values"] and "41.49" in r["values"] for r in rows)

@@ -1,0 +1,223 @@
+"""The example queries of ``sparql/*.rq`` on the bundled sample, row for row.
+
+Every expected figure below was read off the sample's printed tables
+(data/sample/hebei-qinhuangdao-shanhaiguan-nanguan-2023-budget.txt), and sums and differences
+were worked out by hand from them; they are not copied from query output.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from budgetkg.config import DEFAULT_BASE_IRI, SPARQL_DIR, base_iri
+from budgetkg.store import Store
+
+D = Decimal
+XSD = "http://www.w3.org/2001/XMLSchema#"
+QUERIES = sorted(SPARQL_DIR.glob("*.rq"))
+DEPT = "秦皇岛市山海关区南关街道办事处"
+FILE = "hebei-qinhuangdao-shanhaiguan-nanguan-2023-budget.txt"
+BASIC_TABLE = "部门预算一般公共预算财政拨款基本支出表"
+
+
+def python_value(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> object:
+    """Decimals as Decimal, integers as int, everything else as its lexical value."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if datatype == XSD + "decimal":
+            return Decimal(term.value)
+        if datatype == XSD + "integer":
+            return int(term.value)
+    return term.value
+
+
+def run(store: Store, name: str) -> list[tuple[object, ...]]:
+    """Rows of ``sparql/{name}.rq`` (its IRIs moved to the configured base, if not the default)."""
+    text = (SPARQL_DIR / f"{name}.rq").read_text(encoding="utf-8").replace(DEFAULT_BASE_IRI, base_iri())
+    solutions = store.query(text)
+    assert isinstance(solutions, ox.QuerySolutions)
+    names = [v.value for v in solutions.variables]
+    return [tuple(python_value(s[n]) for n in names) for s in solutions]
+
+
+def header(path: Path) -> dict[str, list[str]]:
+    """The leading ``# key: value`` comment lines of a query file, by key."""
+    found: dict[str, list[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        if hit := re.match(r"#\s*([\w-]+):\s*(.*)$", line):
+            found.setdefault(hit.group(1), []).append(hit.group(2).strip())
+    return found
+
+
+# -- every query file ---------------------------------------------------------------------------
+
+
+def test_there_are_at_least_six_queries() -> None:
+    assert len(QUERIES) >= 6
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=lambda p: p.stem)
+def test_query_file_has_titles_and_description(path: Path) -> None:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert re.match(r"# title: \S", first), "the first line must be '# title: …' (the server lists it)"
+    meta = header(path)
+    assert meta.get("title-zh") and re.search(r"[\u4e00-\u9fff]", meta["title-zh"][0])
+    assert meta.get("description")
+    assert DEFAULT_BASE_IRI in " ".join(meta["description"]), "the description names the default base IRI"
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=lambda p: p.stem)
+def test_query_file_parses_and_is_generic(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    ox.Store().query(text)  # raises SyntaxError if the query does not parse
+    assert re.search(r"PREFIX bkg:\s*<http://127\.0\.0\.1:8000/def/budget#>", text)
+    prefixes = re.findall(r"PREFIX\s+[\w-]*:\s*<([^>]*)>", text)
+    assert prefixes and all(re.match(r"https?://", iri) for iri in prefixes), "absolute prefix IRIs only"
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
+    assert "/id/disclosure/" not in body and "/document/" not in body, "never select by document IRI"
+
+
+# -- results on the sample ----------------------------------------------------------------------
+
+
+def test_spending_by_function(sample_store: Store) -> None:
+    # 部门预算一般公共预算财政拨款支出表, 类 rows, 合计 column (万元), largest first
+    assert run(sample_store, "01-spending-by-function") == [
+        (DEPT, 2023, "201", "一般公共服务支出", D("333.85"), "万元", D("3338500")),
+        (DEPT, 2023, "212", "城乡社区支出", D("278.10"), "万元", D("2781000")),
+        (DEPT, 2023, "208", "社会保障和就业支出", D("135.80"), "万元", D("1358000")),
+        (DEPT, 2023, "210", "卫生健康支出", D("40.26"), "万元", D("402600")),
+        (DEPT, 2023, "221", "住房保障支出", D("32.41"), "万元", D("324100")),
+        (DEPT, 2023, "203", "国防支出", D("2.00"), "万元", D("20000")),
+    ]
+
+
+def test_basic_vs_project(sample_store: Store) -> None:
+    # 部门预算支出总表: 合计 / 基本支出 / 项目支出; share = 项目 / 合计 × 100, 2 decimals:
+    # 0.40 / 333.85 = 0.11981…% → 0.12; 78.70 / 135.80 = 57.9528…% → 57.95
+    assert run(sample_store, "02-basic-vs-project") == [
+        (DEPT, 2023, "201", "一般公共服务支出", D("333.85"), D("333.45"), D("0.40"), D("0.12")),
+        (DEPT, 2023, "203", "国防支出", D("2.00"), D("0"), D("2.00"), D("100")),
+        (DEPT, 2023, "208", "社会保障和就业支出", D("135.80"), D("57.10"), D("78.70"), D("57.95")),
+        (DEPT, 2023, "210", "卫生健康支出", D("40.26"), D("40.26"), D("0"), D("0")),
+        (DEPT, 2023, "212", "城乡社区支出", D("278.10"), D("0"), D("278.10"), D("100")),
+        (DEPT, 2023, "221", "住房保障支出", D("32.41"), D("32.41"), D("0"), D("0")),
+    ]
+
+
+def test_personnel_vs_public(sample_store: Store) -> None:
+    # 基本支出表: 合计 463.21 = 人员经费 421.74 + 公用经费 41.47; 421.74 / 463.21 = 91.047…% → 91.05
+    assert run(sample_store, "03-personnel-vs-public") == [
+        (DEPT, 2023, None, "合计", D("463.21"), D("421.74"), D("41.47"), D("91.05")),
+        (DEPT, 2023, "301", "工资福利支出", D("407.32"), D("407.32"), D("0"), D("100")),
+        (DEPT, 2023, "302", "商品和服务支出", D("41.47"), D("0"), D("41.47"), D("0")),
+        (DEPT, 2023, "303", "对个人和家庭的补助", D("14.42"), D("14.42"), D("0"), D("100")),
+    ]
+
+
+def test_economic_breakdown_of_basic_expenditure(sample_store: Store) -> None:
+    wages, goods, households = ("301", "工资福利支出"), ("302", "商品和服务支出"), ("303", "对个人和家庭的补助")
+    personnel = [  # (款, name, amount): 合计 = 人员经费, 公用经费 blank
+        (wages, "30101", "基本工资", "125.21"), (wages, "30102", "津贴补贴", "57.55"),
+        (wages, "30103", "奖金", "27.47"), (wages, "30107", "绩效工资", "80.30"),
+        (wages, "30108", "机关事业单位基本养老保险缴费", "41.77"), (wages, "30110", "职工基本医疗保险缴费", "16.63"),
+        (wages, "30111", "公务员医疗补助缴费", "23.63"), (wages, "30112", "其他社会保障缴费", "2.36"),
+        (wages, "30113", "住房公积金", "32.41"),
+    ]
+    public = [  # 合计 = 公用经费, 人员经费 blank
+        (goods, "30201", "办公费", "3.85"), (goods, "30205", "水费", "0.26"), (goods, "30206", "电费", "1.36"),
+        (goods, "30207", "邮电费", "1.70"), (goods, "30208", "取暖费", "13.61"), (goods, "30211", "差旅费", "1.00"),
+        (goods, "30213", "维修(护)费", "0.49"), (goods, "30216", "培训费", "0.17"),
+        (goods, "30217", "公务接待费", "0.05"), (goods, "30228", "工会经费", "4.93"),
+        (goods, "30229", "福利费", "3.13"), (goods, "30231", "公务用车运行维护费", "0.60"),
+        (goods, "30239", "其他交通费用", "8.46"), (goods, "30299", "其他商品和服务支出", "1.88"),
+    ]
+    transfers = [
+        (households, "30302", "退休费", "13.75"), (households, "30309", "奖励金", "0.13"),
+        (households, "30399", "其他对个人和家庭的补助", "0.54"),
+    ]
+    expected = (
+        [(DEPT, 2023, *c, code, name, D(a), D(a), None) for c, code, name, a in personnel]
+        + [(DEPT, 2023, *c, code, name, D(a), None, D(a)) for c, code, name, a in public]
+        + [(DEPT, 2023, *c, code, name, D(a), D(a), None) for c, code, name, a in transfers]
+    )
+    rows = run(sample_store, "04-economic-breakdown-of-basic-expenditure")
+    assert rows == expected
+    assert len(rows) == 26
+
+
+def test_three_public_expenses(sample_store: Store) -> None:
+    total, vehicles = "“三公”经费合计", "公务用车购置及运行维护费"
+    assert run(sample_store, "05-three-public-expenses") == [
+        # printed rows with amounts, in printed order (only the 一般公共预算 column is filled)
+        (DEPT, 2023, "three-public-total", total, None, "“三公”经费小计", D("1.05"), D("1.05"), None, None),
+        (DEPT, 2023, "official-vehicles", vehicles, total, "二、公务用车购置及运维费",
+         D("1.00"), D("1.00"), None, None),
+        (DEPT, 2023, "vehicle-operation", "公务用车运行维护费", vehicles, "公务用车运行维护费",
+         D("1.00"), D("1.00"), None, None),
+        (DEPT, 2023, "official-reception", "公务接待费", total, "三、公务接待费", D("0.05"), D("0.05"), None, None),
+        # printed blank: 一、因公出国（境）费 and 其中：公务用车购置费
+        (DEPT, 2023, "outbound-travel", "因公出国（境）费", total, None, None, None, None, None),
+        (DEPT, 2023, "vehicle-purchase", "公务用车购置费", vehicles, None, None, None, None, None),
+    ]
+
+
+def test_totals_that_disagree_with_their_parts(sample_store: Store) -> None:
+    # 类 rows of the three functional tables: 333.85 + 2.00 + 135.80 + 40.26 + 278.10 + 32.41 = 822.42
+    # (printed 合计 822.41); 基本支出: 333.45 + 57.10 + 40.26 + 32.41 = 463.22 (printed 463.21);
+    # 项目支出 0.40 + 2.00 + 78.70 + 278.10 = 359.20 agrees.
+    # 基本支出表: 301 children 125.21 + 57.55 + 27.47 + 80.30 + 41.77 + 16.63 + 23.63 + 2.36 + 32.41
+    # = 407.33 (printed 407.32); 302 children 3.85 + 0.26 + 1.36 + 1.70 + 13.61 + 1.00 + 0.49 + 0.17
+    # + 0.05 + 4.93 + 3.13 + 0.60 + 8.46 + 1.88 = 41.49 (printed 41.47); 合计 407.32 + 41.47 + 14.42
+    # = 463.21 agrees. 固定资产: 房屋 2.09 + 车辆 10.75 + 其他 118.36 = 131.20 (资产总额 131.19).
+    # “三公”: 1.00 + 0.05 = 1.05 and 0 + 1.00 = 1.00 agree. Tolerance: (children + 1) × 0.005.
+    total_row = ("table-total", "合计")
+    tt = "部门预算一般公共预算财政拨款支出表"
+    assert run(sample_store, "06-totals-that-disagree-with-their-parts") == [
+        (DEPT, 2023, "部门预算收入总表", 3, "合计", *total_row, D("822.41"), D("822.42"), D("-0.01"), 6, D("0.035")),
+        (DEPT, 2023, "部门预算收入总表", 4, "本年收入 / 小计", *total_row,
+         D("822.41"), D("822.42"), D("-0.01"), 6, D("0.035")),
+        (DEPT, 2023, "部门预算收入总表", 5, "本年收入 / 财政拨款收入", *total_row,
+         D("822.41"), D("822.42"), D("-0.01"), 6, D("0.035")),
+        (DEPT, 2023, "部门预算支出总表", 3, "合计", *total_row, D("822.41"), D("822.42"), D("-0.01"), 6, D("0.035")),
+        (DEPT, 2023, "部门预算支出总表", 4, "基本支出", *total_row,
+         D("463.21"), D("463.22"), D("-0.01"), 4, D("0.025")),
+        (DEPT, 2023, tt, 3, "合计", *total_row, D("822.41"), D("822.42"), D("-0.01"), 6, D("0.035")),
+        (DEPT, 2023, tt, 4, "基本支出", *total_row, D("463.21"), D("463.22"), D("-0.01"), 4, D("0.025")),
+        (DEPT, 2023, BASIC_TABLE, 3, "一般公共预算基本支出 / 合计", "301", "工资福利支出",
+         D("407.32"), D("407.33"), D("-0.01"), 9, D("0.05")),
+        (DEPT, 2023, BASIC_TABLE, 4, "一般公共预算基本支出 / 人员经费", "301", "工资福利支出",
+         D("407.32"), D("407.33"), D("-0.01"), 9, D("0.05")),
+        (DEPT, 2023, BASIC_TABLE, 3, "一般公共预算基本支出 / 合计", "302", "商品和服务支出",
+         D("41.47"), D("41.49"), D("-0.02"), 14, D("0.075")),
+        (DEPT, 2023, BASIC_TABLE, 5, "一般公共预算基本支出 / 公用经费", "302", "商品和服务支出",
+         D("41.47"), D("41.49"), D("-0.02"), 14, D("0.075")),
+        (DEPT, 2023, "部门固定资产占用情况表", None, "价值（金额单位：万元）", "total-assets", "资产总额",
+         D("131.19"), D("131.20"), D("-0.01"), 3, D("0.02")),
+    ]
+
+
+def test_total_expenditure_by_department_and_year(sample_store: Store) -> None:
+    # 部门预算支出总表 合计 row × 合计 column: 822.41 万元 = 8,224,100 元
+    assert run(sample_store, "07-total-expenditure-by-department-and-year") == [
+        ("河北省秦皇岛市山海关区", DEPT, "612", 2023, "approved", D("822.41"), "万元", D("8224100")),
+    ]
+
+
+def test_where_is_a_figure_printed(sample_store: Store) -> None:
+    # 41.47 is printed three times, all in the basic expenditure table (title on line 1466):
+    # 序号 1 (合计, from line 1489) 栏次 5 公用经费; 序号 12 (302, from line 1566) 栏次 3 合计 and 栏次 5
+    assert run(sample_store, "08-where-is-a-figure-printed") == [
+        (FILE, BASIC_TABLE, 1466, "1", 1489, 5, "一般公共预算基本支出 / 公用经费", "41.47", "合计"),
+        (FILE, BASIC_TABLE, 1466, "12", 1566, 3, "一般公共预算基本支出 / 合计", "41.47", "商品和服务支出"),
+        (FILE, BASIC_TABLE, 1466, "12", 1566, 5, "一般公共预算基本支出 / 公用经费", "41.47", "商品和服务支出"),
+    ]
