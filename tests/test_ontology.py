@@ -135,6 +135,7 @@ def test_expected_terms_are_defined(vocab: Graph) -> None:
         "table",
         "tableKind",
         "isEmpty",
+        "isHeading",
         "note",
         "headerRowCount",
         "metaText",
