@@ -1,0 +1,402 @@
+"""Validation: exact findings on a hand-designed fixture, fast path == pyshacl, Data Cube ICs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from pyshacl import validate as pyshacl_validate
+from rdflib.namespace import SH
+
+from budgetkg import uris, validate
+from budgetkg.config import base_iri
+from budgetkg.store import Store
+
+FIXTURE = Path(__file__).parent / "fixtures" / "validation-mini.trig"
+QB = "http://purl.org/linked-data/cube#"
+
+
+def doc_iri() -> str:
+    return base_iri() + "id/disclosure/130303/612/2023/budget/document/main"
+
+
+def obs(kind: str, item: str, column: str) -> str:
+    return f"{doc_iri()}/table/{kind}/obs/{item}/{column}"
+
+
+@pytest.fixture
+def store() -> Store:
+    s = Store()
+    s.ox.bulk_extend(ox.parse(path=str(FIXTURE), format=ox.RdfFormat.TRIG, base_iri=base_iri()))
+    return s
+
+
+def graphs() -> list[str]:
+    return [doc_iri(), uris.ontology_graph(), uris.codelists_graph()]
+
+
+GPB = "general-public-budget-expenditure"
+BASIC = "general-public-budget-basic-expenditure"
+FAS = "fiscal-appropriation-summary"
+D = Decimal
+
+#: (rule, severity, focus, value, sum, diff, envelope), designed into the fixture.
+EXPECTED = [
+    (
+        "R01-balance",
+        "Violation",
+        obs("income-expenditure-summary", "income-grand-total", "amount"),
+        D("335.85"),
+        D("336.85"),
+        D("-1"),
+        D("0.01"),
+    ),
+    (
+        "R07-expenditure-columns",
+        "Violation",
+        obs(GPB, "functional-20103", "total"),
+        D("333.85"),
+        D("330.85"),
+        D("3"),
+        D("0.015"),
+    ),
+    (
+        "R07-expenditure-columns",
+        "Info",
+        obs("expenditure", "functional-2030607", "total"),
+        D("2"),
+        D("2.01"),
+        D("-0.01"),
+        D("0.01"),
+    ),
+    (
+        "R08-functional-hierarchy",
+        "Violation",
+        obs(GPB, "functional-201", "basic"),
+        D("333.45"),
+        D("330.45"),
+        D("3"),
+        D("0.01"),
+    ),
+    (
+        "R08-functional-hierarchy",
+        "Violation",
+        obs(GPB, "functional-20103", "basic"),
+        D("330.45"),
+        D("333.45"),
+        D("-3"),
+        D("0.01"),
+    ),
+    (
+        "R08-functional-hierarchy",
+        "Info",
+        obs("expenditure", "functional-20306", "project"),
+        D("2"),
+        D("2.01"),
+        D("-0.01"),
+        D("0.01"),
+    ),
+    (
+        "R09-fund-columns",
+        "Info",
+        obs(FAS, "expenditure-grand-total", "total"),
+        D("335.85"),
+        D("335.86"),
+        D("-0.01"),
+        D("0.015"),
+    ),
+    (
+        "R09-fund-columns",
+        "Info",
+        obs(FAS, "expenditure-this-year-total", "total"),
+        D("335.85"),
+        D("335.86"),
+        D("-0.01"),
+        D("0.015"),
+    ),
+    ("R09-fund-columns", "Info", obs(FAS, "functional-203", "total"), D("2"), D("2.01"), D("-0.01"), D("0.015")),
+    (
+        "R11-personnel-public",
+        "Info",
+        obs(BASIC, "economic-30102", "total"),
+        D("57.55"),
+        D("57.56"),
+        D("-0.01"),
+        D("0.01"),
+    ),
+    (
+        "R12-economic-hierarchy",
+        "Info",
+        obs(BASIC, "economic-301", "personnel"),
+        D("182.76"),
+        D("182.77"),
+        D("-0.01"),
+        D("0.015"),
+    ),
+    (
+        "R12-economic-hierarchy",
+        "Info",
+        obs(BASIC, "economic-302", "public"),
+        D("41.47"),
+        D("41.49"),
+        D("-0.02"),
+        D("0.075"),
+    ),
+    (
+        "R12-economic-hierarchy",
+        "Info",
+        obs(BASIC, "economic-302", "total"),
+        D("41.47"),
+        D("41.49"),
+        D("-0.02"),
+        D("0.075"),
+    ),
+]
+
+
+def summary(findings: list[validate.Finding]) -> list[tuple[object, ...]]:
+    return sorted(
+        (f.rule, f.severity, f.focus, f.values["value"], f.values["sum"], f.values["diff"], f.values["envelope"])
+        for f in findings
+    )
+
+
+def test_exact_findings_on_fixture(store: Store) -> None:
+    findings = validate.validate_graph(store, doc_iri())
+    assert summary(findings) == sorted(EXPECTED)
+    f302 = next(f for f in findings if f.focus == obs(BASIC, "economic-302", "total"))
+    assert f302.values["n"] == 14
+    assert f302.message == (
+        "302 商品和服务支出 [total]: 41.47 ≠ Σ children 41.49 (diff -0.02, 14 terms, rounding envelope 0.075)"
+    )
+    assert f302.message_zh.startswith("302 商品和服务支出（total栏）：41.47 ≠ 下级科目合计 41.49")
+    assert f302.location == validate.Location(
+        table="部门预算一般公共预算财政拨款基本支出表",
+        row="5",
+        column="total (栏次 1)",
+        row_iri=f"{doc_iri()}/table/{BASIC}/row/7",
+    )
+
+
+def set_amount(store: Store, focus: str, amount: str) -> None:
+    bkg = uris.vocab()
+    store.ox.update(
+        f"DELETE {{ GRAPH ?g {{ <{focus}> <{bkg}amount> ?a ; <{bkg}printedValue> ?p }} }}"
+        f' INSERT {{ GRAPH ?g {{ <{focus}> <{bkg}amount> {amount} ; <{bkg}printedValue> "{amount}" }} }}'
+        f" WHERE {{ GRAPH ?g {{ <{focus}> <{bkg}amount> ?a ; <{bkg}printedValue> ?p }} }}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("amount", "severity", "diff"),
+    [("41.42", "Info", D("-0.07")), ("41.41", "Violation", D("-0.08")), ("41.49", None, None)],
+)
+def test_rounding_envelope_boundary(store: Store, amount: str, severity: str | None, diff: Decimal | None) -> None:
+    """302 has 14 children printed with 2 decimals: envelope (14+1) x 0.01 / 2 = 0.075."""
+    focus = obs(BASIC, "economic-302", "total")
+    set_amount(store, focus, amount)
+    hits = [f for f in validate.validate_graph(store, doc_iri()) if f.focus == focus and f.rule.startswith("R12")]
+    if severity is None:
+        assert hits == []
+    else:
+        assert [(f.severity, f.values["diff"], f.values["envelope"]) for f in hits] == [(severity, diff, D("0.075"))]
+
+
+def test_structure_violations(store: Store) -> None:
+    focus = obs(BASIC, "economic-30101", "total")
+    unit = "http://purl.org/linked-data/sdmx/2009/attribute#unitMeasure"
+    store.ox.update(f"DELETE WHERE {{ GRAPH ?g {{ <{focus}> <{unit}> ?u }} }}")
+    concept = base_iri() + "code/economic/30101"
+    wrong = base_iri() + "code/economic/302"
+    broader = "http://www.w3.org/2004/02/skos/core#broader"
+    store.ox.update(
+        f"DELETE WHERE {{ GRAPH ?g {{ <{concept}> <{broader}> ?b }} }} ;"
+        f" INSERT DATA {{ GRAPH <{doc_iri()}> {{ <{concept}> <{broader}> <{wrong}> }} }}"
+    )
+    found = {(f.rule, f.severity, f.focus) for f in validate.validate_graph(store, doc_iri()) if f.rule.startswith("S")}
+    assert found == {("S04-unit", "Violation", focus), ("S08-code-broader", "Violation", concept)}
+
+
+# -- fast path == pyshacl -------------------------------------------------------------------
+
+
+def _norm_number(text: str) -> str:
+    # Oxigraph writes canonical decimals ("2"), rdflib keeps Python's Decimal form ("2.00").
+    return re.sub(r"-?\d+(\.\d+)?", lambda m: str(Decimal(m.group()).normalize()), text)
+
+
+def _pyshacl_results(data: rdflib.Graph, shapes: rdflib.Graph) -> set[tuple[object, ...]]:
+    _c, report, _t = pyshacl_validate(data, shacl_graph=shapes, inference="none", advanced=True)
+    sparql_shapes = set(shapes.subjects(SH.sparql))
+    out = set()
+    for r in report.subjects(rdflib.RDF.type, SH.ValidationResult):
+        shape = report.value(r, SH.sourceShape)
+        if shape not in sparql_shapes:
+            continue
+        value = report.value(r, SH.value)
+        messages = frozenset(_norm_number(str(m)) for m in report.objects(r, SH.resultMessage))
+        out.add(
+            (
+                str(shape),
+                str(report.value(r, SH.resultSeverity)).split("#")[1],
+                str(report.value(r, SH.focusNode)),
+                _norm_number(str(value)),
+                messages,
+            )
+        )
+    return out
+
+
+def _fast_results(store: Store, shapes: rdflib.Graph, over: list[str]) -> set[tuple[object, ...]]:
+    out = set()
+    for constraint in validate.sparql_constraints(shapes):
+        for f in validate.run_sparql_constraint(store, constraint, over):
+            value = f.values["value"]
+            out.add(
+                (
+                    f.shape,
+                    f.severity,
+                    f.focus,
+                    _norm_number(str(value)),
+                    frozenset(_norm_number(m) for m in (f.message, f.message_zh) if m),
+                )
+            )
+    return out
+
+
+def _retarget(shapes: rdflib.Graph, foci: list[str]) -> rdflib.Graph:
+    """The same shapes with sh:targetClass replaced by the given focus nodes (pyshacl runs one
+    query per focus node; on every observation of the fixture that takes minutes)."""
+    g = rdflib.Graph()
+    for t in shapes:
+        g.add(t)
+    for shape in set(shapes.subjects(SH.sparql)):
+        g.remove((shape, SH.targetClass, None))
+        for focus in foci:
+            g.add((shape, SH.targetNode, rdflib.URIRef(focus)))
+    return g
+
+
+def test_fast_path_equals_pyshacl_arithmetic(store: Store) -> None:
+    expected_foci = [e[2] for e in EXPECTED]
+    clean = [obs("expenditure", "table-total", c) for c in ("total", "basic", "project")] + [
+        obs(BASIC, "table-total", "total"),
+        obs(BASIC, "economic-301", "total"),
+        obs(FAS, "income-this-year-total", "amount"),
+        obs(FAS, "income-grand-total", "amount"),
+        obs("income-expenditure-summary", "income-this-year-total", "amount"),
+        obs("income-expenditure-summary", "expenditure-this-year-total", "amount"),
+    ]
+    shapes = _retarget(validate.load_shapes(["arithmetic.ttl"]), expected_foci + clean)
+    data = validate._to_rdflib(store, graphs())
+    reference = _pyshacl_results(data, shapes)
+    fast = _fast_results(store, shapes, graphs())
+    assert len(reference) == len(EXPECTED)
+    assert fast == reference
+
+
+def test_fast_path_equals_pyshacl_structure_and_datacube(store: Store) -> None:
+    break_cube(store)
+    concept = base_iri() + "code/functional/2010301"
+    store.ox.update(
+        f"INSERT DATA {{ GRAPH <{doc_iri()}> {{ <{concept}> <http://www.w3.org/2004/02/skos/core#broader>"
+        f" <{base_iri()}code/functional/203> . <{base_iri()}code/functional/20399x>"
+        f" a <http://www.w3.org/2004/02/skos/core#Concept> ;"
+        f" <http://www.w3.org/2004/02/skos/core#inScheme> <{base_iri()}code/functional> ;"
+        f' <http://www.w3.org/2004/02/skos/core#notation> "20399x" }} }}'
+    )
+    shapes = validate.load_shapes(["structure.ttl", "datacube.ttl"])
+    data = validate._to_rdflib(store, graphs())
+    reference = _pyshacl_results(data, shapes)
+    fast = _fast_results(store, shapes, graphs())
+    rules = {r[0].split("#")[1] for r in reference}
+    assert {"IC-1", "IC-11", "IC-12", "S07-code-notation", "S08-code-broader"} <= rules
+    assert fast == reference
+
+
+# -- RDF Data Cube integrity --------------------------------------------------------------
+
+
+def break_cube(store: Store) -> dict[str, str]:
+    """Break IC-1 (no data set), IC-11 (missing dimension), IC-12 (duplicate observation)."""
+    no_ds = obs("expenditure", "functional-201", "basic")
+    no_dim = obs("expenditure", "functional-201", "project")
+    original = obs("expenditure", "functional-203", "total")
+    duplicate = original + "-copy"
+    bkg = uris.vocab()
+    store.ox.update(
+        f"DELETE WHERE {{ GRAPH ?g {{ <{no_ds}> <{QB}dataSet> ?d }} }} ;"
+        f" DELETE WHERE {{ GRAPH ?g {{ <{no_dim}> <{bkg}breakdown> ?b }} }} ;"
+        f" INSERT {{ GRAPH ?g {{ <{duplicate}> ?p ?o }} }} WHERE {{ GRAPH ?g {{ <{original}> ?p ?o }} }}"
+    )
+    return {"IC-1": no_ds, "IC-11": no_dim, "IC-12": duplicate, "IC-12-original": original}
+
+
+def test_datacube_integrity_passes_on_fixture(store: Store) -> None:
+    assert validate.check_datacube_integrity(store) == []
+
+
+def test_datacube_integrity_detects_broken_cube(store: Store) -> None:
+    broken = break_cube(store)
+    found = {(f.rule, f.focus) for f in validate.check_datacube_integrity(store)}
+    assert found == {
+        ("IC-1", broken["IC-1"]),
+        ("IC-11", broken["IC-11"]),
+        ("IC-12", broken["IC-12"]),
+        ("IC-12", broken["IC-12-original"]),
+        # IC-12 as specified: an observation missing a dimension differs from no sibling on it,
+        # so 201/project (no breakdown) duplicates 201/total, and the reverse.
+        ("IC-12", broken["IC-11"]),
+        ("IC-12", obs("expenditure", "functional-201", "total")),
+    }
+
+
+# -- report and renderings ----------------------------------------------------------------
+
+
+def test_report_triples(store: Store) -> None:
+    findings = validate.validate_graph(store, doc_iri())
+    triples = validate.report_triples(findings, doc_iri())
+    assert triples == validate.report_triples(findings, doc_iri())  # deterministic
+    g = ox.Store()
+    g.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    sh = str(SH)
+    report = uris.validation_graph(doc_iri())
+    [row] = list(
+        g.query(f"""SELECT ?conforms (COUNT(DISTINCT ?r) AS ?n) (COUNT(DISTINCT ?row) AS ?rows) WHERE {{
+        <{report}> a <{sh}ValidationReport> ; <{sh}conforms> ?conforms ; <{sh}result> ?r ;
+                   <http://www.w3.org/ns/prov#wasDerivedFrom> <{doc_iri()}> .
+        ?r <{sh}focusNode> ?f ; <{sh}sourceShape> ?s ; <{sh}resultSeverity> ?sev ; <{sh}value> ?v ;
+           <{sh}resultMessage> ?en, ?zh ; <{uris.vocab()}sourceRow> ?row .
+        FILTER (LANG(?en) = "en" && LANG(?zh) = "zh")
+    }} GROUP BY ?conforms""")
+    )  # type: ignore[union-attr]
+    assert row["conforms"].value == "false"
+    assert int(row["n"].value) == len(EXPECTED)
+    assert int(row["rows"].value) == len({f.location.row_iri for f in findings if f.location})
+
+
+def test_renderings(store: Store) -> None:
+    findings = validate.validate_graph(store, doc_iri())
+    rows = list(csv.reader(io.StringIO(validate.render_csv(findings))))
+    assert rows[0] == ["rule", "severity", "focus", "table", "row", "column", "values", "message"]
+    assert len(rows) == len(EXPECTED) + 1
+    assert [
+        "R12-economic-hierarchy",
+        "Info",
+        obs(BASIC, "economic-302", "total"),
+        "部门预算一般公共预算财政拨款基本支出表",
+        "5",
+        "total (栏次 1)",
+    ] == rows[-1][:6]
+    text = validate.render_text(findings)
+    assert text.index("R08-functional-hierarchy (3)") < text.index("R12-economic-hierarchy (3)")
+    block = text[text.index("R08-functional-hierarchy (3)") : text.index("R09-fund-columns")]
+    assert block.index("Violation") < block.index("Info")
+    assert validate.render_text([]) == "No findings.\n"
