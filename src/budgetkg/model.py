@@ -26,6 +26,11 @@ class RawTable:
     line: int
     rows: list[Row]
     notes: list[str] = field(default_factory=list)
+    #: Merged cells, when the format records them (spreadsheets, Word, PDF ruling lines):
+    #: ``(row, column, row_span, column_span)``, 0-based indexes into ``rows`` and their cells.
+    #: The text of a merged area is printed in its top-left cell; the other cells are empty.
+    #: The extracted-text format has none: its merged header cells are collapsed instead.
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -233,6 +233,26 @@ def header_paths(header_rows: list[list[str]], width: int) -> tuple[list[tuple[s
     return [tuple(p) for p in paths], ok
 
 
+def merged_header_paths(header_rows: list[list[str]], width: int,
+                        merges: list[tuple[int, int, int, int]]) -> list[tuple[str, ...]]:
+    """Header paths when the reader knows the merged cells: a merged cell's text heads every
+    column it spans, once, whatever the number of rows it spans."""
+    grid = [[squash(c) for c in r] + [""] * (width - len(r)) for r in header_rows]
+    for r, c, rs, cs in merges:
+        text = grid[r][c] if r < len(grid) and c < width else ""
+        for rr in range(r, min(r + rs, len(grid))):
+            for cc in range(c, min(c + cs, width)):
+                grid[rr][cc] = text
+    paths: list[tuple[str, ...]] = []
+    for i in range(width):
+        path: list[str] = []
+        for row in grid:
+            if row[i] and (not path or path[-1] != row[i]):
+                path.append(row[i])
+        paths.append(tuple(path))
+    return paths
+
+
 def _split_table(raw: RawTable, mapping: Mapping | None) -> tuple[list[Row], list[Row], list[Row]]:
     """Split rows into metadata, header and body rows."""
     rows = list(raw.rows)
@@ -266,7 +286,13 @@ def recognise(raw: RawTable, file: str, mappings: tuple[Mapping, ...] | None = N
         lanci = header[-1].cells
         numbers = [int(c) if c.strip().isdigit() else None for c in lanci] + [None] * (width - len(lanci))
         heading_rows = heading_rows[:-1]
-    paths, resolved = header_paths(heading_rows, width)
+    first_header = len(raw.rows) - len(header) - len(body)
+    spans = [(r - first_header, c, rs, cs) for r, c, rs, cs in raw.merges
+             if first_header <= r < first_header + len(heading_rows)]
+    if spans:
+        paths, resolved = merged_header_paths(heading_rows, width, spans), True
+    else:
+        paths, resolved = header_paths(heading_rows, width)
     if not resolved:
         issues.append(Issue("warning", "unresolved-header",
                             "merged header cells could not be aligned with the columns; using the lowest "
