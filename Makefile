@@ -6,7 +6,7 @@ STORE  ?= budgetkg-store
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint
+.PHONY: run test lint browser
 
 $(STAMP): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,12 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
 
+## Debian's chromium for the browser tests (installed when missing and we are root, as in CI)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: the browser tests will be skipped (apt-get install chromium)"; fi; }
+
 ## Run the whole test suite (lint included)
-test: lint
+test: lint browser
 	$(VENV)/bin/python -m pytest -q
