@@ -19,8 +19,10 @@ import rdflib
 from rdflib.compare import isomorphic
 from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
 
-from budgetkg.app import create_app, examples, negotiate
+from budgetkg.app import create_app
 from budgetkg.config import base_iri
+from budgetkg.negotiate import negotiate
+from budgetkg.sparql import examples
 from budgetkg.store import Store
 
 try:  # tests/ as a package (tests/__init__.py) or as a plain folder on sys.path

@@ -26,7 +26,7 @@ def site(sample_store: Store) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def page(site: str):  # noqa: ANN201 - playwright's Page
+def page(site: str):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -36,7 +36,7 @@ def page(site: str):  # noqa: ANN201 - playwright's Page
         browser.close()
 
 
-def test_landing_page_leads_to_the_document_and_its_tables(site: str, page) -> None:  # noqa: ANN001
+def test_landing_page_leads_to_the_document_and_its_tables(site: str, page) -> None:
     page.goto(site + "/")
     assert "秦皇岛市山海关区南关街道办事处" in page.content()
     page.click("a[href$='/document/main']")
@@ -47,8 +47,9 @@ def test_landing_page_leads_to_the_document_and_its_tables(site: str, page) -> N
         assert title in text
 
 
-def test_dataset_page_shows_the_printed_table(site: str, page) -> None:  # noqa: ANN001
-    page.goto(site + "/id/disclosure/130303/612/2023/budget/document/main/table/general-public-budget-basic-expenditure")
+def test_dataset_page_shows_the_printed_table(site: str, page) -> None:
+    table = "/id/disclosure/130303/612/2023/budget/document/main/table/general-public-budget-basic-expenditure"
+    page.goto(site + table)
     row = page.locator("tr", has_text="商品和服务支出")
     cells = [c.strip() for c in row.first.locator("td").all_inner_texts()]
     assert cells == ["12", "302", "商品和服务支出", "41.47", "", "41.47"]
@@ -58,7 +59,7 @@ def test_dataset_page_shows_the_printed_table(site: str, page) -> None:  # noqa:
     assert "41.47" in page.inner_text("body")
 
 
-def test_query_page_runs_an_example(site: str, page) -> None:  # noqa: ANN001
+def test_query_page_runs_an_example(site: str, page) -> None:
     page.goto(site + "/query")
     page.select_option("#examples", label=page.locator("#examples option", has_text="Spending by function")
                        .first.inner_text())

@@ -1,4 +1,4 @@
-"""HTML and result-format rendering for the web app.
+"""HTML and result-format rendering for the web app, and the namespaces it speaks.
 
 Everything user- or data-supplied goes through Jinja2 autoescaping or ``markupsafe.escape``;
 this module never builds HTML by string concatenation of unescaped text.
@@ -16,7 +16,6 @@ import io
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
@@ -26,10 +25,24 @@ from markupsafe import Markup, escape
 
 from budgetkg.config import base_iri
 
+# -- namespaces ------------------------------------------------------------------------------
+# One place for the namespaces the server writes and reads; ``prefixes()`` names them.
+
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCT = "http://purl.org/dc/terms/"
+QB = "http://purl.org/linked-data/cube#"
+CSVW = "http://www.w3.org/ns/csvw#"
+PROV = "http://www.w3.org/ns/prov#"
+ORG = "http://www.w3.org/ns/org#"
+SH = "http://www.w3.org/ns/shacl#"
+VOID = "http://rdfs.org/ns/void#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
 XSD_STRING = XSD + "string"
 RDF_LANG_STRING = RDF + "langString"
+RDF_TYPE = RDF + "type"
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -40,24 +53,34 @@ def prefixes() -> dict[str, str]:
     return {
         "bkg": base + "def/budget#",
         "code": base + "code/",
-        "qb": "http://purl.org/linked-data/cube#",
-        "csvw": "http://www.w3.org/ns/csvw#",
-        "dcterms": "http://purl.org/dc/terms/",
-        "prov": "http://www.w3.org/ns/prov#",
-        "org": "http://www.w3.org/ns/org#",
+        "qb": QB,
+        "csvw": CSVW,
+        "dcterms": DCT,
+        "prov": PROV,
+        "org": ORG,
         "owl": "http://www.w3.org/2002/07/owl#",
         "rdf": RDF,
-        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-        "skos": "http://www.w3.org/2004/02/skos/core#",
-        "sh": "http://www.w3.org/ns/shacl#",
+        "rdfs": RDFS,
+        "skos": SKOS,
+        "sh": SH,
         "xsd": XSD,
         "sdmx-attribute": "http://purl.org/linked-data/sdmx/2009/attribute#",
         "sdmx-dimension": "http://purl.org/linked-data/sdmx/2009/dimension#",
         "sdmx-measure": "http://purl.org/linked-data/sdmx/2009/measure#",
-        "void": "http://rdfs.org/ns/void#",
-        "sd": "http://www.w3.org/ns/sparql-service-description#",
+        "void": VOID,
+        "sd": SD,
         "time": "http://www.w3.org/2006/time#",
     }
+
+
+def prefixes_for(fmt: ox.RdfFormat) -> dict[str, str] | None:
+    """Prefixes to declare when serialising ``fmt``; None for formats without prefixes."""
+    return prefixes() if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else None
+
+
+def integer(value: int) -> ox.Literal:
+    """An ``xsd:integer`` literal (counts in VoID and the service description)."""
+    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
 
 
 # -- terms -----------------------------------------------------------------------------------
@@ -119,50 +142,6 @@ def label_text(labels: Sequence[ox.Literal]) -> str:
         if lit.value not in seen:
             seen.append(lit.value)
     return " · ".join(seen[:2])
-
-
-# -- grid of a printed table -----------------------------------------------------------------
-
-
-@dataclass
-class GridCell:
-    text: str = ""
-    observation: str | None = None  # IRI of the qb:Observation of an amount cell
-
-
-@dataclass
-class GridRow:
-    iri: str
-    rownum: int
-    header: bool
-    cells: list[GridCell] = field(default_factory=list)
-
-
-def build_grid(
-    rows: Iterable[tuple[str, int, int, bool]],
-    texts: Iterable[tuple[str, int, str]],
-    amounts: Iterable[tuple[str, int, str, str]],
-) -> list[GridRow]:
-    """Rebuild a printed table: rows ``(iri, rownum, cellCount, isHeader)``, text cells
-    ``(row, cellIndex, printedText)`` and amount cells ``(row, cellIndex, printedValue, obs)``.
-
-    Empty cells are not stored; ``cellCount`` restores them as blanks.
-    """
-    grid = {iri: GridRow(iri, num, header, [GridCell() for _ in range(count)]) for iri, num, count, header in rows}
-    for row, index, text in texts:
-        _put(grid, row, index, GridCell(text=text))
-    for row, index, printed, obs in amounts:
-        _put(grid, row, index, GridCell(text=printed, observation=obs))
-    return sorted(grid.values(), key=lambda r: r.rownum)
-
-
-def _put(grid: dict[str, GridRow], row: str, index: int, cell: GridCell) -> None:
-    target = grid.get(row)
-    if target is None or index < 1:
-        return
-    while len(target.cells) < index:  # a cell beyond cellCount: show it rather than drop it
-        target.cells.append(GridCell())
-    target.cells[index - 1] = cell
 
 
 # -- SPARQL results formats ------------------------------------------------------------------

@@ -1,8 +1,11 @@
-"""Rebuild every source table of a document from the graph alone.
+"""Rebuild a source table, as printed, from the graph alone.
 
-Rows come from ``csvw:Row`` (``csvw:rownum``, ``bkg:cellCount``); cells from ``bkg:TextCell``
-(``bkg:printedText``) and ``qb:Observation`` (``bkg:printedValue``), placed by ``bkg:cellIndex``.
-Empty cells are not stored, so they come back as empty strings.
+Rows come from ``csvw:Row`` (``bkg:table``, ``csvw:rownum``, ``bkg:cellCount``); cells from
+``bkg:TextCell`` (``bkg:printedText``) and ``qb:Observation`` (``bkg:printedValue``), placed
+by ``bkg:cellIndex``. Empty cells are not stored, so they come back as empty strings.
+
+One rebuilt grid serves both readers: ``budgetkg tables`` writes its texts as CSV, and the
+web page of a table links every amount to its observation.
 """
 
 from __future__ import annotations
@@ -10,28 +13,106 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
+
+import pyoxigraph as ox
 
 from budgetkg import uris
 from budgetkg.store import Store
 
-_QUERY = """
-PREFIX csvw: <http://www.w3.org/ns/csvw#>
+_PREFIXES = """PREFIX csvw: <http://www.w3.org/ns/csvw#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX bkg: <{vocab}>
-SELECT ?table ?title ?line ?kind ?rownum ?count ?index ?text WHERE {{
-  GRAPH <{doc}> {{
-    ?table a csvw:Table ; dcterms:title ?title ; bkg:sourceLine ?line ; csvw:row ?row .
-    OPTIONAL {{ ?table bkg:tableKind ?kind }}
-    ?row csvw:rownum ?rownum ; bkg:cellCount ?count .
-    OPTIONAL {{
-      ?cell bkg:sourceRow ?row ; bkg:cellIndex ?index .
-      {{ ?cell bkg:printedText ?text }} UNION {{ ?cell bkg:printedValue ?text }}
-    }}
-  }}
-}}"""
+"""
+
+#: The tables of one document (its named graph): title, source line and kind.
+_TABLES = """SELECT ?table ?title ?line ?kind WHERE {{ GRAPH <{doc}> {{
+  ?table a csvw:Table ; dcterms:title ?title ; bkg:sourceLine ?line .
+  OPTIONAL {{ ?table bkg:tableKind ?kind }} }} }}"""
+
+#: The rows of one table; a row without ``bkg:cellCount`` keeps only its stored cells.
+_ROWS = """SELECT ?row ?n ?count ?header WHERE {{
+  ?row bkg:table <{table}> ; csvw:rownum ?n .
+  OPTIONAL {{ ?row bkg:cellCount ?count }}
+  OPTIONAL {{ ?row a ?header FILTER(?header = bkg:HeaderRow) }} }}"""
+
+#: Printed text cells of the rows of one table.
+_TEXTS = """SELECT ?cell ?row ?i ?text WHERE {{
+  ?row bkg:table <{table}> .
+  ?cell bkg:sourceRow ?row ; bkg:cellIndex ?i ; bkg:printedText ?text }}"""
+
+#: Amount cells: the printed value, or the amount itself where no printed form was kept.
+_AMOUNTS = """SELECT ?obs ?row ?i ?text WHERE {{
+  ?obs qb:dataSet <{table}> ; bkg:sourceRow ?row ; bkg:cellIndex ?i .
+  OPTIONAL {{ ?obs bkg:printedValue ?pv }} OPTIONAL {{ ?obs bkg:amount ?a }}
+  BIND(COALESCE(?pv, STR(?a)) AS ?text) }}"""
+
+
+@dataclass
+class GridCell:
+    """One printed cell: its text and the resource that holds it (None for an empty cell)."""
+
+    text: str = ""
+    iri: str | None = None  # the bkg:TextCell, or the qb:Observation of an amount cell
+    amount: bool = False  # whether ``iri`` is a qb:Observation
+
+    @property
+    def observation(self) -> str | None:
+        """The IRI of the qb:Observation of an amount cell, else None."""
+        return self.iri if self.amount else None
+
+
+@dataclass
+class GridRow:
+    """One printed row (``csvw:Row``): header rows come first in a table."""
+
+    iri: str
+    rownum: int
+    header: bool
+    cells: list[GridCell] = field(default_factory=list)
+
+    @property
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells]
+
+
+def _select(store: Store, template: str, **values: str) -> ox.QuerySolutions:
+    """Run one of the SELECTs above over the union of all graphs (Store.query's default)."""
+    result = store.query(_PREFIXES.format(vocab=uris.vocab()) + template.format(**values))
+    assert isinstance(result, ox.QuerySolutions)
+    return result
+
+
+def rebuild_grid(store: Store, table_iri: str) -> list[GridRow]:
+    """The printed grid of a table (``csvw:Table``/``qb:DataSet``), rows in ``csvw:rownum`` order."""
+    grid = {
+        s["row"].value: GridRow(
+            s["row"].value,
+            int(s["n"].value),
+            s["header"] is not None,
+            [GridCell() for _ in range(int(s["count"].value) if s["count"] else 0)],
+        )
+        for s in _select(store, _ROWS, table=table_iri)
+    }
+    # Text cells first, amounts last: an amount wins a position both claim.
+    for s in _select(store, _TEXTS, table=table_iri):
+        _put(grid, s["row"].value, int(s["i"].value), GridCell(s["text"].value, s["cell"].value))
+    for s in _select(store, _AMOUNTS, table=table_iri):
+        _put(grid, s["row"].value, int(s["i"].value), GridCell(s["text"].value, s["obs"].value, amount=True))
+    return sorted(grid.values(), key=lambda r: r.rownum)
+
+
+def _put(grid: dict[str, GridRow], row: str, index: int, cell: GridCell) -> None:
+    """Place ``cell`` at ``index`` (1-based) of ``row``; cells of unknown rows are dropped."""
+    target = grid.get(row)
+    if target is None or index < 1:
+        return
+    while len(target.cells) < index:  # a cell beyond cellCount: show it rather than drop it
+        target.cells.append(GridCell())
+    target.cells[index - 1] = cell
 
 
 @dataclass
@@ -42,7 +123,12 @@ class RebuiltTable:
     title: str
     line: int
     kind: str | None
-    rows: list[list[str]]
+    grid: list[GridRow]
+
+    @property
+    def rows(self) -> list[list[str]]:
+        """The printed texts, row by row."""
+        return [r.texts for r in self.grid]
 
     def to_csv(self) -> str:
         out = io.StringIO()
@@ -66,22 +152,16 @@ def resolve_document(store: Store, document: str) -> str:
 
 
 def rebuild_tables(store: Store, document_iri: str) -> list[RebuiltTable]:
-    """Every table of the document, in document order."""
+    """Every table of the document that has rows, in document order."""
     tables: dict[str, RebuiltTable] = {}
-    grids: dict[str, dict[int, list[str]]] = {}
-    for s in store.ox.query(_QUERY.format(vocab=uris.vocab(), doc=document_iri)):  # type: ignore[union-attr]
+    for s in _select(store, _TABLES, doc=document_iri):
         iri = s["table"].value
         if iri not in tables:
             kind = s["kind"].value if s["kind"] else None
             tables[iri] = RebuiltTable(iri, s["title"].value, int(s["line"].value), kind, [])
-            grids[iri] = {}
-        rownum = int(s["rownum"].value)
-        row = grids[iri].setdefault(rownum, [""] * int(s["count"].value))
-        if s["index"] is not None:
-            row[int(s["index"].value) - 1] = s["text"].value
-    for iri, table in tables.items():
-        table.rows = [grids[iri][n] for n in sorted(grids[iri])]
-    return sorted(tables.values(), key=lambda t: (t.line, t.iri))
+    for table in tables.values():
+        table.grid = rebuild_grid(store, table.iri)
+    return sorted((t for t in tables.values() if t.grid), key=lambda t: (t.line, t.iri))
 
 
 def write_tables(tables: list[RebuiltTable], directory: Path) -> list[Path]:

@@ -1,0 +1,354 @@
+"""The read-only SPARQL 1.1 endpoint: protocol parsing, safe evaluation, result formats.
+
+Query safety, in order: the endpoint only ever calls pyoxigraph's ``query`` (which cannot
+modify the store), refuses update requests with 403, refuses ``SERVICE`` (no server-side
+fetching of URLs), limits the query size (413), the result size (truncation, see
+``X-SPARQL-MaxRows``) and the wall-clock time (503). pyoxigraph cannot cancel a running
+query, so queries run on a small pool of worker threads that check the deadline between
+result rows; the response is sent at the deadline in every case, and a worker stuck inside
+one long step (e.g. an aggregate over a huge join) finishes that step in the background.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+import pyoxigraph as ox
+from fastapi import Request
+from fastapi.responses import Response
+
+from budgetkg import render
+from budgetkg.config import SPARQL_DIR, base_iri
+from budgetkg.negotiate import (
+    BOOLEAN_TYPES,
+    CSV,
+    JSON_RESULTS,
+    RDF_OFFERS,
+    RDF_TYPES,
+    RESULT_TYPES,
+    TSV,
+    XML_RESULTS,
+    content_type,
+    negotiate,
+    not_acceptable,
+)
+from budgetkg.render import RDF_TYPE, RDFS, SD, VOID
+from budgetkg.store import Store
+
+#: Bounds that are not constructor arguments.
+MAX_QUERY_BYTES = 64 * 1024
+QUERY_WORKERS = 4
+READ_ONLY = "This endpoint is read-only: SPARQL Update is not accepted."
+DEFAULT_QUERY = "SELECT ?g (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } }\nGROUP BY ?g ORDER BY ?g"
+
+
+class Rejected(Exception):
+    """A request the endpoint answers with an error status and a plain-text message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+    def response(self) -> Response:
+        return Response(self.message + "\n", status_code=self.status, media_type="text/plain; charset=utf-8")
+
+
+# -- the protocol ----------------------------------------------------------------------------
+
+
+@dataclass
+class ProtocolRequest:
+    query: str | None
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+    dataset_given: bool = False
+
+
+async def read_protocol(request: Request) -> ProtocolRequest:
+    """The query and dataset of a SPARQL 1.1 Protocol request (GET, form POST, direct POST)."""
+    params = list(request.query_params.multi_items())
+    if request.method == "POST":
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        body = await _read_body(request)
+        if media == "application/x-www-form-urlencoded":
+            params += parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+        elif media == "application/sparql-query":
+            params.append(("query", body.decode("utf-8", "replace")))
+        elif media == "application/sparql-update":
+            raise Rejected(403, READ_ONLY)
+        else:
+            raise Rejected(415, "POST a query as application/x-www-form-urlencoded or application/sparql-query.")
+    if any(name in ("update", "using-graph-uri", "using-named-graph-uri") for name, _ in params):
+        raise Rejected(403, READ_ONLY)
+    queries = [v for k, v in params if k == "query"]
+    if len(queries) > 1:
+        raise Rejected(400, "Exactly one 'query' parameter is allowed.")
+    if queries and len(queries[0].encode()) > MAX_QUERY_BYTES:
+        raise Rejected(413, f"The query is longer than {MAX_QUERY_BYTES} bytes.")
+    defaults = [v for k, v in params if k == "default-graph-uri"]
+    named = [v for k, v in params if k == "named-graph-uri"]
+    return ProtocolRequest(queries[0] if queries else None, defaults, named, bool(defaults or named))
+
+
+async def _read_body(request: Request) -> bytes:
+    """The request body, refusing (413) more than MAX_QUERY_BYTES (+ form overhead) early."""
+    limit = MAX_QUERY_BYTES * 3 + 4096  # percent-encoding can triple a form-encoded query
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise Rejected(413, f"The request body is larger than {limit} bytes.")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise Rejected(413, f"The request body is larger than {limit} bytes.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+_UPDATE_START = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
+#: Prologue declarations once their IRIs have been blanked out by _NOISE.
+_PROLOGUE = re.compile(r"^\s*(PREFIX\s+[^\s:]*:|BASE\b)", re.IGNORECASE)
+#: Comments, strings and IRIs: removed before looking for keywords so "SERVICE" in a
+#: literal, an IRI or a comment does not count.
+_NOISE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|#[^\n]*",
+)
+_SERVICE = re.compile(r"(?<![\w?$:\-])SERVICE(?![\w:\-])", re.IGNORECASE)
+
+
+def _strip_noise(text: str) -> str:
+    return _NOISE.sub(" ", text)
+
+
+def looks_like_update(text: str) -> bool:
+    """Whether ``text`` is a SPARQL Update (after its prologue); only used to pick the message."""
+    body = _strip_noise(text)
+    while match := _PROLOGUE.match(body):
+        body = body[match.end() :]
+    return bool(_UPDATE_START.match(body))
+
+
+def uses_service(text: str) -> bool:
+    """Whether ``text`` has a SERVICE clause (outside strings, IRIs and comments)."""
+    return bool(_SERVICE.search(_strip_noise(text)))
+
+
+# -- evaluation ------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """A materialised query result, bounded by the row limit."""
+
+    variables: list[str] = field(default_factory=list)
+    rows: list[list[render.Term | None]] = field(default_factory=list)
+    triples: list[ox.Triple] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: bool = False
+    truncated: bool = False
+    #: Reported, not raised: a traceback would carry the thread-bound result iterator away.
+    timed_out: bool = False
+    error: str | None = None  # an evaluation error met while iterating (same reason)
+
+
+class QueryTimeout(Exception):
+    pass
+
+
+class Engine:
+    """Runs queries on worker threads under a deadline and a row limit."""
+
+    def __init__(self, store: Store, timeout_s: float, max_results: int) -> None:
+        self.store = store
+        self.timeout_s = timeout_s
+        self.max_results = max_results
+        self.pool = ThreadPoolExecutor(max_workers=QUERY_WORKERS, thread_name_prefix="sparql")
+
+    async def run(self, req: ProtocolRequest) -> Outcome:
+        text = req.query or ""
+        if uses_service(text):
+            raise Rejected(400, "SERVICE (federated query) is not allowed on this endpoint.")
+        kwargs = self._dataset(req)
+        deadline = time.monotonic() + self.timeout_s
+        cancel = threading.Event()
+        future = self.pool.submit(self._evaluate, text, kwargs, deadline, cancel)
+        try:
+            outcome = await asyncio.wait_for(asyncio.wrap_future(future), timeout=self.timeout_s)
+            if outcome.timed_out:
+                raise QueryTimeout
+            if outcome.error is not None:
+                raise Rejected(500, f"Query evaluation failed: {outcome.error}")
+            return outcome
+        except (TimeoutError, QueryTimeout):
+            cancel.set()  # the worker stops at its next row
+            raise Rejected(503, f"Query timed out: it ran longer than {self.timeout_s:g} s.") from None
+        except SyntaxError as err:
+            if looks_like_update(text):
+                raise Rejected(403, READ_ONLY) from None
+            raise Rejected(400, f"Malformed query: {err}") from None
+        except OSError as err:
+            raise Rejected(500, f"Query evaluation failed: {err}") from None
+
+    @staticmethod
+    def _dataset(req: ProtocolRequest) -> dict[str, object]:
+        """Protocol dataset -> pyoxigraph arguments; none given: default graph = union of all."""
+        if not req.dataset_given:
+            return {"use_default_graph_as_union": True}
+        return {
+            "default_graph": [ox.NamedNode(g) for g in req.default_graphs],
+            "named_graphs": [ox.NamedNode(g) for g in req.named_graphs],
+        }
+
+    def _evaluate(self, text: str, kwargs: dict[str, object], deadline: float, cancel: threading.Event) -> Outcome:
+        # Runs on a worker thread: pyoxigraph results are bound to the thread that made them,
+        # so they must also be dropped here and never reach the event loop (not even in a traceback).
+        result = self.store.ox.query(text, base_iri=base_iri(), **kwargs)  # type: ignore[arg-type]
+        if isinstance(result, ox.QueryBoolean):
+            return Outcome(boolean=bool(result))
+        return self._collect(result, deadline, cancel)
+
+    def _collect(
+        self, result: ox.QuerySolutions | ox.QueryTriples, deadline: float, cancel: threading.Event
+    ) -> Outcome:
+        out = Outcome(graph=isinstance(result, ox.QueryTriples))
+        if isinstance(result, ox.QuerySolutions):
+            out.variables = [v.value for v in result.variables]
+        width = len(out.variables)
+        try:
+            for item in result:
+                if cancel.is_set() or time.monotonic() > deadline:
+                    out.timed_out = True
+                    break
+                if len(out.rows) + len(out.triples) >= self.max_results:
+                    out.truncated = True
+                    break
+                if out.graph:
+                    out.triples.append(item)
+                else:
+                    out.rows.append([item[i] for i in range(width)])
+        except (OSError, ValueError, RuntimeError) as err:
+            out.error = str(err)
+        return out
+
+
+# -- results ---------------------------------------------------------------------------------
+
+_RESULT_WRITERS = {
+    JSON_RESULTS: render.results_json,
+    XML_RESULTS: render.results_xml,
+    CSV: render.results_csv,
+    TSV: render.results_tsv,
+}
+
+
+def results_response(outcome: Outcome, accept: str | None, max_results: int) -> Response:
+    """Serialise an Outcome in the negotiated format."""
+    headers = {"Vary": "Accept"}
+    if outcome.truncated:
+        headers["X-SPARQL-MaxRows"] = str(max_results)
+    if outcome.boolean is not None:
+        offer = negotiate(accept, BOOLEAN_TYPES)
+        if offer is None:
+            return not_acceptable(BOOLEAN_TYPES)
+        media = RESULT_TYPES[offer]
+        body = render.boolean_json(outcome.boolean) if media == JSON_RESULTS else render.boolean_xml(outcome.boolean)
+        return Response(body, media_type=content_type(media), headers=headers)
+    if outcome.graph:
+        offer = negotiate(accept, RDF_OFFERS)
+        if offer is None:
+            return not_acceptable(RDF_OFFERS)
+        media, fmt = RDF_TYPES[offer]
+        body = ox.serialize(outcome.triples, format=fmt, prefixes=render.prefixes_for(fmt))
+        return Response(body, media_type=content_type(media), headers=headers)
+    offer = negotiate(accept, list(RESULT_TYPES))
+    if offer is None:
+        return not_acceptable(list(RESULT_TYPES))
+    media = RESULT_TYPES[offer]
+    body = _RESULT_WRITERS[media](outcome.variables, outcome.rows)
+    return Response(body, media_type=content_type(media), headers=headers)
+
+
+# -- examples and the query form -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    title: str
+    text: str
+
+
+def examples(folder: Path = SPARQL_DIR) -> list[Example]:
+    """``sparql/*.rq``, titled by their leading ``# title:`` comment (file name otherwise)."""
+    found: list[Example] = []
+    for path in sorted(folder.glob("*.rq")) if folder.is_dir() else []:
+        text = path.read_text(encoding="utf-8")
+        first = text.lstrip().splitlines()[0] if text.strip() else ""
+        title = first.split(":", 1)[1].strip() if first.lower().startswith("# title:") else path.stem
+        found.append(Example(path.stem, title, text))
+    return found
+
+
+def query_form(query: str | None, example: str | None) -> dict[str, object]:
+    """The query page: the given query, else the named example, else a graph overview.
+
+    It runs at once when a query or a known example was asked for.
+    """
+    found = examples()
+    chosen = next((e for e in found if e.name == example), None)
+    text = query if query is not None else chosen.text if chosen else DEFAULT_QUERY
+    return {
+        "title": "SPARQL",
+        "examples": found,
+        "query": text,
+        "base": base_iri(),
+        "autorun": bool(chosen or query),
+        "selected": chosen.name if chosen else "",
+    }
+
+
+# -- service description ---------------------------------------------------------------------
+
+
+def service_description(store: Store, root: str) -> list[ox.Triple]:
+    """SPARQL 1.1 Service Description: the default graph is the union of the named graphs."""
+    nn = ox.NamedNode
+    svc, a = nn(root + "sparql#service"), nn(RDF_TYPE)
+    dataset, default = nn(root + "sparql#dataset"), nn(root + "sparql#default-graph")
+    triples = [
+        ox.Triple(svc, a, nn(SD + "Service")),
+        ox.Triple(svc, nn(SD + "endpoint"), nn(root + "sparql")),
+        ox.Triple(svc, nn(SD + "supportedLanguage"), nn(SD + "SPARQL11Query")),
+        ox.Triple(svc, nn(SD + "feature"), nn(SD + "UnionDefaultGraph")),
+        ox.Triple(svc, nn(SD + "defaultDataset"), dataset),
+        ox.Triple(dataset, a, nn(SD + "Dataset")),
+        ox.Triple(dataset, nn(SD + "defaultGraph"), default),
+        ox.Triple(default, a, nn(SD + "Graph")),
+        ox.Triple(default, nn(RDFS + "comment"), ox.Literal("The union of all named graphs.", language="en")),
+        ox.Triple(default, nn(VOID + "triples"), render.integer(len(store))),
+    ]
+    formats = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+               "Turtle", "N-Triples", "JSON-LD", "RDF_XML")  # fmt: skip
+    triples += [ox.Triple(svc, nn(SD + "resultFormat"), nn(f"http://www.w3.org/ns/formats/{f}")) for f in formats]
+    for i, graph in enumerate(store.graph_names()):
+        named = nn(f"{root}sparql#named-graph-{i}")
+        triples += [
+            ox.Triple(dataset, nn(SD + "namedGraph"), named),
+            ox.Triple(named, a, nn(SD + "NamedGraph")),
+            ox.Triple(named, nn(SD + "name"), nn(graph)),
+        ]
+    return triples
