@@ -157,6 +157,16 @@ def test_accept_q_values(client: httpx.Client) -> None:
     assert "Accept" in r.headers["vary"]
 
 
+def test_browser_following_a_query_link_gets_the_query_page(client: httpx.Client) -> None:
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    r = client.get("/sparql", params={"query": SUM_QUERY}, headers={"Accept": browser})
+    assert r.status_code == 200 and r.headers["content-type"] == "text/html; charset=utf-8"
+    assert 'data-autorun="yes"' in r.text and "Accept" in r.headers["vary"]
+    # curl's */* and SPARQL clients still get results.
+    r = client.get("/sparql", params={"query": SUM_QUERY}, headers={"Accept": "*/*"})
+    assert r.headers["content-type"] == "application/sparql-results+json"
+
+
 def test_negotiate_unit() -> None:
     offers = ["text/html", "text/turtle", "application/ld+json"]
     assert negotiate(None, offers) == "text/html"

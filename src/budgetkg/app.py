@@ -26,6 +26,7 @@ from budgetkg.negotiate import (
     RDF_ALIASES,
     RDF_CANONICAL,
     RDF_OFFERS,
+    RESULT_TYPES,
     SUFFIXES,
     TURTLE,
     negotiate,
@@ -73,6 +74,13 @@ def _query_page(query: str | None, example: str | None) -> HTMLResponse:
     return HTMLResponse(render.page("query.html", **sparql.query_form(query, example)))
 
 
+def _wants_page(accept: str | None) -> bool:
+    """Does the client prefer an HTML page to every results and RDF format (a browser)?"""
+    if not accept or HTML not in accept:
+        return False
+    return negotiate(accept, [*RESULT_TYPES, *RDF_CANONICAL, HTML]) == HTML
+
+
 def _sparql_routes(app: FastAPI, store: Store, engine: sparql.Engine) -> None:
     # Without a query, /sparql describes the service (RDF) or shows the form (HTML); HTML
     # comes before the RDF aliases so that ``text/html, text/plain`` gets the form.
@@ -94,6 +102,12 @@ def _sparql_routes(app: FastAPI, store: Store, engine: sparql.Engine) -> None:
                     return response
                 triples = sparql.service_description(store, root_url(request))
                 return rdf_response(triples, offer, {"Vary": "Accept"})
+            if request.method == "GET" and _wants_page(request.headers.get("accept")):
+                # A person following a /sparql?query=… link: the query page runs it and shows
+                # the results; SPARQL clients name a results format and never get here.
+                response = _query_page(req.query, None)
+                response.headers["Vary"] = "Accept"
+                return response
             outcome = await engine.run(req)
             return sparql.results_response(outcome, request.headers.get("accept"), engine.max_results)
         except sparql.Rejected as err:
