@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from budgetkg import render, uris
 from budgetkg.config import base_iri
-from budgetkg.dumps import DUMP_FORMATS, document_dumps, document_slug
+from budgetkg.dumps import DUMP_FORMATS, document_dumps
 from budgetkg.render import CSVW, DCT, ORG, PROV, QB, RDF_TYPE, SD, SH, SKOS, VOID
 from budgetkg.sparql import examples
 from budgetkg.store import Store
@@ -129,5 +129,5 @@ def void_triples(store: Store, root: str) -> list[ox.Triple]:
             ox.Triple(sub, nn(VOID + "triples"), render.integer(size)),
         ]
         if graph in documents:
-            triples.append(ox.Triple(sub, nn(VOID + "dataDump"), nn(f"{root}dumps/{document_slug(graph)}.nq.gz")))
+            triples.append(ox.Triple(sub, nn(VOID + "dataDump"), nn(document_dumps(root, graph)["nq.gz"])))
     return triples
