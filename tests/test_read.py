@@ -64,7 +64,7 @@ def test_gb18030_and_bom(tmp_path: Path) -> None:
     ("content", "reason"),
     [
         (b"", "empty file"),
-        (b"%PDF-1.7\n%binary", "PDF documents are not supported by this version"),
+        (b"%PDF-1.7\n%binary", "corrupt PDF: truncated (no %%EOF marker at the end of the file)"),
         ("只有一段文字，没有表格。\n".encode(), "no table found"),
         (b"\xff\xfe\x00\xd8", "invalid UTF-16 text"),
     ],

@@ -104,6 +104,20 @@ def seed_concepts(base: str) -> frozenset[str]:
     return frozenset(str(s) for s in graph.subjects(rdflib.RDF.type, rdflib.URIRef(SKOS + "Concept")))
 
 
+#: Prose below this many characters is only the titles and page furniture of a tables-only file.
+_NARRATIVE_MIN_CHARS = 400
+
+
+def document_part(doc: SourceDocument) -> str:
+    """Which part of its disclosure a file is: ``main`` (narrative and tables), ``tables`` (the
+    tables only: a separate 公开表 file) or ``narrative`` (no table). The narrative and the tables
+    of one disclosure published as two files are two documents of the same disclosure."""
+    prose = sum(len(squash(p.text)) for p in doc.paragraphs)
+    if not doc.tables:
+        return "narrative"
+    return "main" if prose >= _NARRATIVE_MIN_CHARS else "tables"
+
+
 @dataclass
 class TableStats:
     """What was mapped from one table, for the build report."""
@@ -165,10 +179,10 @@ class _DocumentMapper:
         self.doc = doc
         self.ident = ident
         self.v = uris.vocab()
-        disclosure = uris.disclosure(ident.region_code, ident.department_code, ident.year, ident.phase)
+        disclosure = uris.disclosure(ident.region_code, ident.department_key, ident.year, ident.phase)
         self.disclosure = disclosure
-        self.iri = uris.document(disclosure)
-        self.dept = uris.department(ident.region_code, ident.department_code)
+        self.iri = uris.document(disclosure, document_part(doc))
+        self.dept = uris.department(ident.region_code, ident.department_key)
         self.year = uris.fiscal_year(ident.year)
         self.phase = uris.PHASES[ident.phase]
         self.triples: list[ox.Triple] = []
@@ -178,6 +192,7 @@ class _DocumentMapper:
         self.concepts_done: set[str] = set()
         self.datasets_used: set[str] = set()
         self.minted: set[str] = set()
+        self.spanned: dict[tuple[int, int], str] = {}
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -237,8 +252,10 @@ class _DocumentMapper:
             self.add(self.disclosure, p, o, shared=True)
         region = uris.region(ident.region_code)
         for p, o in ((RDF + "type", ORG + "Organization"), (SKOS + "prefLabel", zh(ident.department_name)),
-                     (SKOS + "notation", S(ident.department_code)), (self.bkg("region"), region)):
+                     (self.bkg("region"), region)):
             self.add(self.dept, p, o, shared=True)
+        if ident.department_code:
+            self.add(self.dept, SKOS + "notation", S(ident.department_code), shared=True)
         for p, o in ((RDF + "type", self.bkg("Region")), (SKOS + "notation", S(ident.region_code)),
                      (RDFS + "label", zh(ident.region_name))):
             self.add(region, p, o, shared=True)
@@ -307,6 +324,11 @@ class _DocumentMapper:
         if unit:
             self.add(ds, SDMX_ATTR + "unitMeasure", uris.concept("unit", unit))
         matchers = {g: _ItemMatcher(specs) for g, specs in (mapping.items if mapping else {}).items()}
+        # a merged label cell labels every row and column it spans: (id(row), column) -> its text
+        self.spanned = {(id(raw.rows[rr]), cc): raw.rows[r].cells[c]
+                        for r, c, rs, cs in raw.merges if r < len(raw.rows) and c < len(raw.rows[r].cells)
+                        for rr in range(r, min(r + rs, len(raw.rows))) for cc in range(c, c + cs)
+                        if (rr, cc) != (r, c)}
         for rownum, row in enumerate(table.header_rows + table.body_rows, start=1):
             is_header = rownum <= len(table.header_rows)
             row_iri = self.map_row(ds, row, rownum, is_header, table)
@@ -349,9 +371,14 @@ class _DocumentMapper:
         """The concept classifying each label group of the row (None: the code column)."""
         mapping = table.mapping
         assert mapping is not None
-        cells = {col.spec.role if col.spec.group is None else f"label:{col.spec.group}": row.cells[col.index - 1]
-                 for col in table.columns if col.spec and col.index - 1 < len(row.cells)
-                 and col.spec.role in ("code", "name", "label")}
+        cells: dict[str, str] = {}
+        for col in table.columns:
+            if not (col.spec and col.index - 1 < len(row.cells) and col.spec.role in ("code", "name", "label")):
+                continue
+            key = col.spec.role if col.spec.group is None else f"label:{col.spec.group}"
+            text = row.cells[col.index - 1] or self.spanned.get((id(row), col.index - 1), "")
+            # a code printed over several columns (类 | 款 | 项) is its parts joined
+            cells[key] = cells.get(key, "") + squash(text) if col.spec.role == "code" else text
         classes: dict[str | None, tuple[str, str] | None] = {}
         described = ""
         if mapping.scheme:
@@ -392,7 +419,7 @@ class _DocumentMapper:
                 text_cells.append(i)
                 continue
             parsed = parse_amount(text)
-            cls = classes.get(col.spec.group)
+            cls = ("line-item", col.spec.item) if col.spec.item else classes.get(col.spec.group)
             if parsed is None or cls is None:
                 reason = "not a number" if parsed is None else f"row label {described!r} matches no code or line item"
                 self.issue("unmapped-cell", f"amount cell {text.strip()!r} not mapped: {reason}",

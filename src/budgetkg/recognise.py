@@ -19,7 +19,8 @@ from budgetkg.model import Issue, RawTable, Row
 
 _SPACES = re.compile(r"[\s\u3000]+")
 #: Cells of the block printed between a title and the column headers.
-_META_CELL = re.compile(r"^\d{3,}(?!\d|年)\D|预算年度|^(金额)?单位[:：]|截止(时间|日期)|编制(部门|单位)")
+_META_CELL = re.compile(r"^\d{3,}(?!\d|年)\D|预算年度|^(金额)?单位[:：]|截止(时间|日期)|编制(部门|单位)"
+                        r"|^(预算主管|预算)?(部门|单位)(名称)?[:：]")
 #: Column headers that label rows (stub columns) rather than hold figures.
 _STUB_HEADINGS = {"科目编码", "科目名称", "项目", "项目名称", "单位名称", "序号"}
 
@@ -36,6 +37,7 @@ class ColumnSpec:
     breakdown: str | None = None
     group: str | None = None
     unit: str | None = None
+    item: str | None = None  # a column that is itself a line item (one-row tables: 三公 by column)
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,8 @@ class Mapping:
 def _load_mapping(path: Path) -> Mapping:
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     columns = tuple(
-        ColumnSpec(re.compile(c["heading"]), c["role"], c.get("breakdown"), c.get("group"), c.get("unit"))
+        ColumnSpec(re.compile(c["heading"]), c["role"], c.get("breakdown"), c.get("group"), c.get("unit"),
+                   c.get("item"))
         for c in doc["columns"]
     )
     items = {
@@ -266,7 +269,25 @@ def _split_table(raw: RawTable, mapping: Mapping | None) -> tuple[list[Row], lis
     if lanci is not None:
         return meta, rows[: lanci + 1], rows[lanci + 1 :]
     count = mapping.header_rows if mapping and mapping.header_rows is not None else 1
+    count = _merged_header_extent(raw, len(raw.rows) - len(rows), count)
     return meta, rows[:count], rows[count:]
+
+
+def _merged_header_extent(raw: RawTable, first: int, count: int) -> int:
+    """Header rows when the reader knows the merged cells: the header block reaches at least
+    as far down as every merged cell that starts in it, and a cell merged across columns heads
+    the row below it (its sub-headings)."""
+    if not raw.merges:
+        return count
+    while True:
+        extent = count
+        for r, _c, rs, cs in raw.merges:
+            if first <= r < first + count:
+                extent = max(extent, r - first + rs + (1 if cs > 1 else 0))
+        extent = min(extent, len(raw.rows) - first)
+        if extent == count:
+            return count
+        count = extent
 
 
 def recognise(raw: RawTable, file: str, mappings: tuple[Mapping, ...] | None = None) -> RecognisedTable:

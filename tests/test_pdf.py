@@ -1,0 +1,174 @@
+"""The PDF reader on the real corpus (../shared/corpus): every PDF loads, its template tables are
+recognised, its 收支总表 totals are the figures printed, every table rebuilds from the graph cell
+for cell; damaged, encrypted and image-only PDFs are refused with their reason.
+
+The totals below were read off the PDFs' text (the page of the 收支总表), not from this reader.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from budgetkg import uris
+from budgetkg.model import ReadError
+from budgetkg.pipeline import DocumentReport, build
+from budgetkg.read import read_document
+from budgetkg.read.pdf import read_pdf
+from budgetkg.recognise import recognise
+from budgetkg.store import Store
+from budgetkg.tables import rebuild_tables
+from tests.conftest import CORPUS
+
+PDFS = sorted(CORPUS.glob("jiangsu/**/*.pdf")) + sorted(CORPUS.glob("shanghai/*.pdf"))
+pytestmark = pytest.mark.skipif(not PDFS, reason=f"corpus not found at {CORPUS}")
+
+SHANGHAI_BUDGET = {
+    "income-expenditure-summary", "income", "expenditure", "fiscal-appropriation-summary",
+    "general-public-budget-expenditure", "government-fund-expenditure", "state-capital-expenditure",
+    "general-public-budget-basic-expenditure", "three-public-expenditure",
+}
+#: Jiangsu 公开表 kinds recognised so far (see the report of unrecognised tables for the others).
+JIANGSU = {"income-expenditure-summary", "income", "expenditure", "fiscal-appropriation-summary",
+           "three-public-expenditure", "procurement"}
+
+#: file name -> (table kinds that must be recognised, (收入总计, 支出总计) as printed, or None)
+EXPECTED: dict[str, tuple[set[str], tuple[str, str] | None]] = {
+    # narrative-only files: no table, loaded as the "narrative" part of the disclosure
+    "江苏省人大常委会2019年度部门预算公开.pdf": (set(), None),
+    "江苏省委办公厅2017年部门预算.pdf": (set(), None),
+    "江苏省委办公厅2018年度部门预算公开文件.pdf": (set(), None),
+    "江苏省委办公厅2019年度部门预算公开文件.pdf": (set(), None),
+    "江苏省政协办公厅2017年度部门预算.pdf": (set(), None),
+    "江苏省政协办公厅2018年度部门预算.pdf": (set(), None),
+    # Jiangsu 公开表 (page 1 or the 收支预算总表 page: 收入合计 / 支出合计)
+    "江苏省人大常委会办公厅2019年部门预算公开表.pdf": (JIANGSU, ("18,330.37", "18,330.37")),
+    "省人大办公厅2018预算公开.pdf": (JIANGSU - {"procurement"}, ("15897.44", "15897.44")),
+    "2017年省检察院部门预算.pdf": (JIANGSU - {"procurement"}, ("17,996.68", "17,996.68")),
+    "江苏省委办公厅2017年预算公开表格.pdf": (JIANGSU, ("20,849.45", "20,849.45")),
+    "江苏省委办公厅2018年度部门预算公开表.pdf": (JIANGSU, ("24,458.43", "24,458.43")),
+    "江苏省委办公厅2019年度部门预算公开表格.pdf": (JIANGSU, ("27,664.22", "27,664.22")),
+    "2017年度部门预算公开表.pdf": (JIANGSU, ("9,146.79", "9,146.79")),
+    "江苏省政协办公厅2018度部门预算公开表.pdf": (JIANGSU, ("10,150.48", "10,150.48")),
+    # Shanghai (元; 决算 in 万元)
+    "2023_上海市普陀区万里街道办事处_部门预算.pdf": (SHANGHAI_BUDGET, ("164,978,640", "164,978,640")),
+    "2024_上海市普陀区万里街道办事处_部门预算.pdf": (SHANGHAI_BUDGET, ("156,211,123", "156,211,123")),
+    "2024_上海市普陀区社会福利院_单位预算.pdf": (SHANGHAI_BUDGET, ("12,121,164", "12,121,164")),
+    "上海市普陀区人民政府办公室25年预算.pdf": (SHANGHAI_BUDGET, ("91,016,775.35", "91,016,775.35")),
+    "上海市普陀区商务委员会25年预算.pdf": (SHANGHAI_BUDGET, ("371,514,655.00", "371,514,655.00")),
+    # 决算: the 三公 table (预算数/决算数 column pairs) is not mapped yet
+    "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf": (SHANGHAI_BUDGET - {"three-public-expenditure"},
+                                                      ("9859.38", "9859.38")),
+}
+#: Not yet checked: the 2017 人大 file prints its 收支总表 figures outside the ruled cells, and the
+#: 2018 检察院 tables are drawn with misaligned rules (see the report); both still load.
+UNCHECKED = {"江苏省人大办公厅2017年度预算公开.pdf", "2018年省检察院部门预算公开.pdf"}
+
+
+@pytest.fixture(scope="module")
+def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, dict[str, DocumentReport]]:
+    """Every corpus PDF built once into one store (the slow part: about 1.5 minutes)."""
+    store = Store(tmp_path_factory.mktemp("pdf") / "store")
+    reports = build(store, PDFS)
+    return store, {Path(r.file).name: r for r in reports}
+
+
+def test_every_corpus_pdf_is_expected() -> None:
+    assert {p.name for p in PDFS} == set(EXPECTED) | UNCHECKED
+
+
+@pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
+def test_loads_with_its_tables(path: Path, corpus_build: tuple[Store, dict[str, DocumentReport]]) -> None:
+    report = corpus_build[1][path.name]
+    assert report.error is None, report.error
+    if path.name in UNCHECKED:
+        return
+    kinds, _ = EXPECTED[path.name]
+    assert kinds <= {t.kind for t in report.tables}
+    if not kinds:
+        assert report.iri is not None and report.iri.endswith("/document/narrative")
+    # nothing unrecognised goes unreported
+    unrecognised = [t for t in report.tables if t.kind is None]
+    reported = [i for i in report.issues if i.code == "unrecognised-table"]
+    assert len(reported) == len(unrecognised)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (_, totals) in EXPECTED.items() if totals))
+def test_income_expenditure_summary_totals(name: str, corpus_build: tuple[Store, dict[str, DocumentReport]]) -> None:
+    store, reports = corpus_build
+    iri = reports[name].iri
+    query = f"""
+        PREFIX bkg: <{uris.vocab()}>
+        PREFIX qb: <http://purl.org/linked-data/cube#>
+        SELECT ?item ?value WHERE {{ GRAPH <{iri}> {{
+            ?obs qb:dataSet ?ds ; bkg:classification ?item ; bkg:printedValue ?value .
+            FILTER(STRENDS(STR(?ds), "/table/income-expenditure-summary"))
+            VALUES ?item {{ <{uris.concept("line-item", "income-grand-total")}>
+                           <{uris.concept("line-item", "expenditure-grand-total")}> }}
+        }} }}"""
+    found = {s["item"].value.rsplit("/", 1)[-1]: s["value"].value for s in store.ox.query(query)}
+    income, expenditure = EXPECTED[name][1]  # type: ignore[misc]
+    assert found == {"income-grand-total": income, "expenditure-grand-total": expenditure}
+
+
+@pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
+def test_tables_rebuild_cell_for_cell(path: Path, corpus_build: tuple[Store, dict[str, DocumentReport]]) -> None:
+    store, reports = corpus_build
+    doc = read_document(path)
+    expected = []
+    for raw in doc.tables:
+        table = recognise(raw, doc.file_name)
+        expected.append((raw.line, [list(r.cells) for r in table.header_rows + table.body_rows]))
+    iri = reports[path.name].iri
+    assert iri is not None
+    rebuilt = [(t.line, t.rows) for t in rebuild_tables(store, iri)]
+    assert sorted(rebuilt, key=repr) == sorted(expected, key=repr)
+
+
+# -- bad input ------------------------------------------------------------------------------
+
+
+def _reason(path: Path) -> str:
+    with pytest.raises(ReadError) as info:
+        read_document(path)
+    assert info.value.file == path.name
+    return info.value.reason
+
+
+def test_truncated_pdf(tmp_path: Path) -> None:
+    data = PDFS[0].read_bytes()
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(data[: len(data) // 2])
+    assert _reason(cut) == "corrupt PDF: truncated (no %%EOF marker at the end of the file)"
+
+
+def test_damaged_pdf(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.4\n" + b"\x00garbage\n" * 20 + b"%%EOF\n")
+    assert _reason(bad).startswith("corrupt PDF: ")
+
+
+def test_empty_pdf_file(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    with pytest.raises(ReadError) as info:
+        read_pdf(empty)
+    assert info.value.reason == "empty file"
+
+
+def test_encrypted_pdf(tmp_path: Path) -> None:
+    pypdf = pytest.importorskip("pypdf", reason="pypdf (test extra) makes the encrypted PDF")
+    writer = pypdf.PdfWriter(clone_from=str(PDFS[0]))
+    writer.encrypt("secret")
+    locked = tmp_path / "locked.pdf"
+    writer.write(locked)
+    assert _reason(locked) == "password-protected PDF"
+
+
+def test_image_only_pdf(tmp_path: Path) -> None:
+    image = pytest.importorskip("PIL.Image", reason="Pillow (a pdfplumber dependency) makes the image PDF")
+    scan = tmp_path / "scan.pdf"
+    image.new("RGB", (600, 400), "white").save(scan)
+    assert scan.read_bytes().startswith(b"%PDF")
+    assert _reason(scan) == "scanned PDF without a text layer: not supported"
