@@ -73,12 +73,12 @@ class Store:
             self.ox.update(update)
 
     def load_vocabularies(self) -> None:
-        """(Re)load ``ontology/*.ttl``: the vocabulary and the document-independent code lists."""
-        graphs: dict[str, list[ox.Triple]] = {}
-        for name, graph in (("budget.ttl", uris.ontology_graph()), ("codelists.ttl", uris.codelists_graph())):
-            path = ONTOLOGY_DIR / name
-            triples = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base_iri()))
-            graphs[graph] = triples
+        """(Re)load ``ontology/*.ttl``: ``codelists*.ttl`` into the code-list graph, every other
+        file (vocabulary, alignments) into the ontology graph."""
+        graphs: dict[str, list[ox.Triple]] = {uris.ontology_graph(): [], uris.codelists_graph(): []}
+        for path in sorted(ONTOLOGY_DIR.glob("*.ttl")):
+            graph = uris.codelists_graph() if path.name.startswith("codelists") else uris.ontology_graph()
+            graphs[graph] += ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base_iri())
         self.replace_graphs(graphs)
 
     # -- reading -------------------------------------------------------------------------
