@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from budgetkg import uris
+from budgetkg.foreign import process_rdf
 from budgetkg.identity import identify
 from budgetkg.map import MappedDocument, TableStats, map_document
 from budgetkg.model import Issue, ReadError
@@ -88,7 +89,7 @@ def build(store: Store, paths: Iterable[str | Path],
             progress(path)
         report = DocumentReport(file=str(path))
         try:
-            mapped, findings = process(path)
+            mapped, findings = process_rdf(path) or process(path)
         except ReadError as exc:
             report.error = exc.reason
             reports.append(report)
