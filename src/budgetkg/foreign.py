@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from budgetkg import uris
 from budgetkg.config import base_iri
 from budgetkg.map import DCT, PROV, RDF, MappedDocument, S, typed
-from budgetkg.model import ReadError
+from budgetkg.model import ReadError, file_bytes
 from budgetkg.store import Store
 
 READER = "budgetkg.read.rdf/1"
@@ -59,10 +59,7 @@ def process_rdf(path: Path) -> tuple[MappedDocument, list] | None:
     """Load an RDF file as a document with its Data Cube findings; None if it is not RDF."""
     from budgetkg.validate import DATACUBE_FILE, load_shapes, run_sparql_constraint, sparql_constraints
 
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ReadError(path.name, f"cannot read file: {exc.strerror}") from None
+    data = file_bytes(path)
     fmt = rdf_format(path, data[:4096])
     if fmt is None:
         return None

@@ -7,7 +7,9 @@ map → RDF triples; validate → findings; store.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,13 @@ class SourceDocument:
     reader: str
     blocks: list[Block]
 
+    @classmethod
+    def of(cls, path: Path, data: bytes, *, media_type: str, encoding: str, reader: str,
+           blocks: list[Block]) -> SourceDocument:
+        """A document read from ``data``, the bytes of the file at ``path``."""
+        return cls(path=str(path), file_name=path.name, sha256=hashlib.sha256(data).hexdigest(),
+                   byte_size=len(data), media_type=media_type, encoding=encoding, reader=reader, blocks=blocks)
+
     @property
     def tables(self) -> list[RawTable]:
         return [b for b in self.blocks if isinstance(b, RawTable)]
@@ -87,3 +96,11 @@ class ReadError(Exception):
         super().__init__(f"{file}: {reason}")
         self.file = file
         self.reason = reason
+
+
+def file_bytes(path: Path) -> bytes:
+    """The bytes of a source file, or a :class:`ReadError` naming it."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ReadError(path.name, f"cannot read file: {exc.strerror}") from None

@@ -26,14 +26,13 @@ Errors (:class:`ReadError`): a damaged document (not a Word document inside the 
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from budgetkg.model import Block, Paragraph, RawTable, ReadError, Row, SourceDocument
+from budgetkg.model import Block, Paragraph, RawTable, ReadError, Row, SourceDocument, file_bytes
 from budgetkg.read.sheet import META, NOTE, _squash
 
 READER = "budgetkg.read.docx/1"
@@ -161,10 +160,7 @@ def read_docx(path: str | Path) -> SourceDocument:
     from docx.text.paragraph import Paragraph as DocxParagraph
 
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ReadError(path.name, f"cannot read file: {exc.strerror}") from None
+    data = file_bytes(path)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises KeyError/ValueError/BadZipFile on damaged parts
@@ -181,13 +177,5 @@ def read_docx(path: str | Path) -> SourceDocument:
     blocks = assemble(items)
     if not any(isinstance(b, RawTable) for b in blocks):
         raise ReadError(path.name, "no table found in the Word document")
-    return SourceDocument(
-        path=str(path),
-        file_name=path.name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        byte_size=len(data),
-        media_type=MEDIA_TYPE,
-        encoding="",
-        reader=READER,
-        blocks=blocks,
-    )
+    return SourceDocument.of(path, data, media_type=MEDIA_TYPE, encoding="",
+                             reader=READER, blocks=blocks)

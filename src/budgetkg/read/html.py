@@ -27,12 +27,11 @@ What it produces, in page order:
 from __future__ import annotations
 
 import codecs
-import hashlib
 import re
 from pathlib import Path
 from typing import Any
 
-from budgetkg.model import Paragraph, RawTable, ReadError, SourceDocument
+from budgetkg.model import Paragraph, RawTable, ReadError, SourceDocument, file_bytes
 from budgetkg.read.docx import Grid, assemble, grid_from_owners
 from budgetkg.read.text import decode
 
@@ -212,10 +211,7 @@ def read_html(path: str | Path) -> SourceDocument:
     from lxml import etree
 
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ReadError(path.name, f"cannot read file: {exc.strerror}") from None
+    data = file_bytes(path)
     text, encoding = decode_html(data, path.name)
     try:
         root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text))
@@ -227,13 +223,5 @@ def read_html(path: str | Path) -> SourceDocument:
     blocks = assemble(flow.items)
     if not any(isinstance(b, RawTable) for b in blocks):
         raise ReadError(path.name, "no table found in the HTML page")
-    return SourceDocument(
-        path=str(path),
-        file_name=path.name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        byte_size=len(data),
-        media_type=MEDIA_TYPE,
-        encoding=encoding,
-        reader=READER,
-        blocks=blocks,
-    )
+    return SourceDocument.of(path, data, media_type=MEDIA_TYPE, encoding=encoding,
+                             reader=READER, blocks=blocks)

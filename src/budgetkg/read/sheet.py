@@ -37,7 +37,6 @@ are all blank.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import zipfile
@@ -48,7 +47,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from pathlib import Path
 from typing import Any
 
-from budgetkg.model import RawTable, ReadError, Row, SourceDocument
+from budgetkg.model import RawTable, ReadError, Row, SourceDocument, file_bytes
 from budgetkg.recognise import _META_CELL
 
 READER = "budgetkg.read.sheet/1"
@@ -467,10 +466,7 @@ def sheet_table(sheet: _Sheet) -> RawTable | None:
 def read_workbook(path: str | Path) -> SourceDocument:
     """Read an ``.xlsx`` or ``.xls`` workbook (chosen by content): one table per non-blank sheet."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ReadError(path.name, f"cannot read file: {exc.strerror}") from None
+    data = file_bytes(path)
     if data.startswith(b"PK\x03\x04"):
         sheets, media_type = _xlsx_sheets(data, path.name), XLSX_MEDIA_TYPE
     elif data.startswith(b"\xd0\xcf\x11\xe0"):
@@ -485,13 +481,5 @@ def read_workbook(path: str | Path) -> SourceDocument:
             tables.append(table)
     if not tables:
         raise ReadError(path.name, "no table found: every sheet of the workbook is blank")
-    return SourceDocument(
-        path=str(path),
-        file_name=path.name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        byte_size=len(data),
-        media_type=media_type,
-        encoding="",
-        reader=READER,
-        blocks=list(tables),
-    )
+    return SourceDocument.of(path, data, media_type=media_type, encoding="",
+                             reader=READER, blocks=list(tables))

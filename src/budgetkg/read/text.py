@@ -13,11 +13,10 @@ table are its notes. Every line ends up in a table, a note or a paragraph: nothi
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
-from budgetkg.model import Block, Paragraph, RawTable, ReadError, Row, SourceDocument
+from budgetkg.model import Block, Paragraph, RawTable, ReadError, Row, SourceDocument, file_bytes
 
 READER = "budgetkg.read.text/1"
 BOOKMARK = re.compile(r"^\s*\[bookmark:[^\]]*\]\s*")
@@ -102,23 +101,12 @@ def parse_text(text: str) -> list[Block]:
 def read_text(path: str | Path) -> SourceDocument:
     """Read an extracted-text disclosure file."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ReadError(path.name, f"cannot read file: {exc.strerror}") from None
+    data = file_bytes(path)
     text, encoding = decode(data, path.name)
     if "\x00" in text:
         raise ReadError(path.name, "binary content in a text file")
     blocks = parse_text(text)
     if not any(isinstance(b, RawTable) for b in blocks):
         raise ReadError(path.name, "no table found: not a disclosure in the extracted-text format")
-    return SourceDocument(
-        path=str(path),
-        file_name=path.name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        byte_size=len(data),
-        media_type="text/plain",
-        encoding=encoding,
-        reader=READER,
-        blocks=blocks,
-    )
+    return SourceDocument.of(path, data, media_type="text/plain", encoding=encoding,
+                             reader=READER, blocks=blocks)
