@@ -33,6 +33,11 @@ DSD_KINDS = {
     "three-public-expenditure",
     "procurement",
     "fixed-assets",
+    # Jiangsu 公开表
+    "fiscal-appropriation-expenditure",
+    "fiscal-appropriation-basic-expenditure",
+    "institution-operation-expenses",
+    "three-public-meeting-training-expenditure",
 }
 PROPERTY_CLASSES = [
     RDF.Property,
@@ -186,7 +191,7 @@ def test_subproperties_of_reused_vocabularies(vocab: Graph) -> None:
 
 def test_one_dsd_per_amount_table_kind(vocab: Graph) -> None:
     dsds = set(vocab.subjects(RDF.type, QB.DataStructureDefinition))
-    assert len(dsds) == 11
+    assert len(dsds) == 15
     assert dsds == {BKG[f"dsd-{kind}"] for kind in DSD_KINDS}
 
 
@@ -227,12 +232,12 @@ def test_scheme_sizes(codes: Graph) -> None:
     expected = {
         "functional": 30,
         "economic": 10,
-        "line-item": 37,
-        "breakdown": 29,
+        "line-item": 37 + 16 + 7,  # + 7 Shanghai 决算 (结余分配, 人员经费合计, closing balances by fund …)
+        "breakdown": 29 + 2,
         "unit": 6,
-        "table-kind": 13,
+        "table-kind": 13 + 4,
         "level": 3,
-        "classification": 30 + 10 + 37,
+        "classification": 30 + 10 + 37 + 16 + 7,
     }
     assert {name: len(_members(codes, name)) for name in expected} == expected
     for name in expected:
@@ -260,7 +265,7 @@ def test_member_schemes_are_in_the_classification_umbrella(codes: Graph) -> None
 
 def test_concepts_are_well_formed(codes: Graph) -> None:
     concepts = set(codes.subjects(RDF.type, SKOS.Concept))
-    assert len(concepts) == 30 + 10 + 37 + 29 + 6 + 13 + 3 + 2
+    assert len(concepts) == 30 + 10 + (37 + 16 + 7) + (29 + 2) + 6 + (13 + 4) + 3 + 2
     for concept in concepts:
         assert sorted(_langs(codes, concept, SKOS.prefLabel)) == ["en", "zh"], concept
         assert codes.value(concept, SKOS.inScheme) is not None, concept

@@ -7,6 +7,10 @@
 
 Every HTML page has a machine-readable twin, chosen by content negotiation (``negotiate``);
 HTML is rendered by ``render``.
+
+The store is a :class:`Store` or, for ``budgetkg serve``, a :class:`Published` store folder:
+every handler takes ``store.current()`` once and answers from that one committed state, so a
+rebuild in another process shows up between requests, never within one.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.exceptions import HTTPException
 
 from budgetkg import describe, dumps, metadata, render, sparql
@@ -33,10 +37,12 @@ from budgetkg.negotiate import (
     not_acceptable,
     rdf_response,
 )
-from budgetkg.store import Store
+from budgetkg.store import Published, Store
+
+Source = Store | Published
 
 
-def create_app(store: Store, *, query_timeout_s: float = 10.0, max_results: int = 10000) -> FastAPI:
+def create_app(store: Source, *, query_timeout_s: float = 10.0, max_results: int = 10000) -> FastAPI:
     """The web application over ``store`` (read-only use)."""
     app = FastAPI(title="budgetkg", docs_url=None, redoc_url=None)
     app.add_middleware(
@@ -81,7 +87,7 @@ def _wants_page(accept: str | None) -> bool:
     return negotiate(accept, [*RESULT_TYPES, *RDF_CANONICAL, HTML]) == HTML
 
 
-def _sparql_routes(app: FastAPI, store: Store, engine: sparql.Engine) -> None:
+def _sparql_routes(app: FastAPI, store: Source, engine: sparql.Engine) -> None:
     # Without a query, /sparql describes the service (RDF) or shows the form (HTML); HTML
     # comes before the RDF aliases so that ``text/html, text/plain`` gets the form.
     service_offers = [*RDF_CANONICAL, HTML, *RDF_ALIASES]
@@ -100,7 +106,7 @@ def _sparql_routes(app: FastAPI, store: Store, engine: sparql.Engine) -> None:
                     response = _query_page(None, None)
                     response.headers["Vary"] = "Accept"
                     return response
-                triples = sparql.service_description(store, root_url(request))
+                triples = sparql.service_description(store.current(), root_url(request))
                 return rdf_response(triples, offer, {"Vary": "Accept"})
             if request.method == "GET" and _wants_page(request.headers.get("accept")):
                 # A person following a /sparql?query=… link: the query page runs it and shows
@@ -118,11 +124,11 @@ def _sparql_routes(app: FastAPI, store: Store, engine: sparql.Engine) -> None:
         return _query_page(query, example)
 
 
-def _site_routes(app: FastAPI, store: Store) -> None:
+def _site_routes(app: FastAPI, store: Source) -> None:
     @app.get("/", response_model=None)
     def landing(request: Request) -> Response:
         offer = negotiate(request.headers.get("accept"), [HTML, JSON])
-        data = metadata.overview(store, root_url(request))
+        data = metadata.overview(store.current(), root_url(request))
         if offer == JSON:
             return JSONResponse(data, headers={"Vary": "Accept"})
         html = render.page("index.html", title="budgetkg", data=data)
@@ -132,17 +138,18 @@ def _site_routes(app: FastAPI, store: Store) -> None:
 
     @app.get("/.json")
     def landing_json(request: Request) -> JSONResponse:
-        return JSONResponse(metadata.overview(store, root_url(request)))
+        return JSONResponse(metadata.overview(store.current(), root_url(request)))
 
     @app.get("/.well-known/void", response_model=None)
     def void(request: Request) -> Response:
         offer = negotiate(request.headers.get("accept"), RDF_OFFERS) or TURTLE
-        return rdf_response(metadata.void_triples(store, root_url(request)), offer, {"Vary": "Accept"})
+        return rdf_response(metadata.void_triples(store.current(), root_url(request)), offer, {"Vary": "Accept"})
 
 
-def _dump_routes(app: FastAPI, store: Store) -> None:
+def _dump_routes(app: FastAPI, store: Source) -> None:
     def listing(request: Request) -> dict[str, object]:
-        return {"etag": metadata.store_state(store), "files": dumps.dump_files(store, root_url(request))}
+        st = store.current()
+        return {"etag": metadata.store_state(st), "files": dumps.dump_files(st, root_url(request))}
 
     @app.get("/dumps/", response_model=None)
     def dumps_index(request: Request) -> Response:
@@ -157,11 +164,12 @@ def _dump_routes(app: FastAPI, store: Store) -> None:
 
     @app.api_route("/dumps/{name}", methods=["GET", "HEAD"], response_model=None)
     def dump(name: str, request: Request) -> Response:
-        target = dumps.dump_target(store, name)
+        st = store.current()
+        target = dumps.dump_target(st, name)
         if target is None:
             raise HTTPException(404, "No such dump.")
         graphs, fmt = target
-        etag = metadata.dump_etag(store, name)
+        etag = metadata.dump_etag(st, name)
         headers = {
             "ETag": etag,
             "Cache-Control": "no-cache",
@@ -169,19 +177,23 @@ def _dump_routes(app: FastAPI, store: Store) -> None:
         }
         if metadata.etag_matches(request.headers.get("if-none-match"), etag):
             return Response(status_code=304, headers=headers)
+        kept = dumps.cached_dump(st, name)
+        if kept is not None and kept.is_file():  # a published snapshot's dump, made once: sendfile
+            return FileResponse(kept, media_type="application/gzip", headers=headers)
         if request.method == "HEAD":
             return Response(status_code=200, media_type="application/gzip", headers=headers)
-        stream = dumps.gzip_stream(store, graphs, fmt)
+        stream = dumps.gzip_stream(st, graphs, fmt, keep=kept)
         return StreamingResponse(stream, media_type="application/gzip", headers=headers)
 
 
-def _resource_routes(app: FastAPI, store: Store) -> None:
+def _resource_routes(app: FastAPI, store: Source) -> None:
     offers = [HTML, *RDF_OFFERS]
 
     def resource(rest: str, request: Request, page: int = 1) -> Response:
         # The raw (still percent-encoded) path: IRIs are minted with encoded segments.
         raw = request.scope.get("raw_path", request.url.path.encode()).decode("latin-1").split("?")[0]
-        desc, media = describe.resolve(store, raw.lstrip("/"))
+        st = store.current()
+        desc, media = describe.resolve(st, raw.lstrip("/"))
         if desc.empty:
             raise HTTPException(404, f"Nothing is known about <{desc.iri}>.")
         path = render.local_path(desc.iri) or ""
@@ -195,8 +207,16 @@ def _resource_routes(app: FastAPI, store: Store) -> None:
                 return not_acceptable(offers)
         if media != HTML:
             return rdf_response(describe.description_triples(desc), media, headers)
-        view = describe.resource_view(store, desc, max(page, 1))
+        view = describe.resource_view(st, desc, max(page, 1))
         return HTMLResponse(render.page("resource.html", **view), headers=headers)
 
     for area in ("id", "code", "def", "graph"):
         app.add_api_route(f"/{area}/{{rest:path}}", resource, methods=["GET", "HEAD"], response_model=None)
+
+
+def from_environment() -> FastAPI:
+    """The app over the published snapshots of ``$BUDGETKG_STORE`` (or ``./budgetkg-store``),
+    for process managers: ``uvicorn --factory budgetkg.app:from_environment``."""
+    from budgetkg.config import store_dir
+
+    return create_app(Published(store_dir()))

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import queue
 import threading
 import zlib
 from collections.abc import AsyncIterator, Iterator
 from itertools import islice
+from pathlib import Path
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -105,9 +107,22 @@ def _dump_chunks(store: Store, graphs: list[str] | None, fmt: ox.RdfFormat) -> I
             yield ox.serialize(items, format=fmt, prefixes=prefixes)
 
 
-def gzip_stream(store: Store, graphs: list[str] | None, fmt: ox.RdfFormat) -> AsyncIterator[bytes]:
+CACHE_DIR = "budgetkg-dumps"
+
+
+def cached_dump(store: Store, name: str) -> Path | None:
+    """Where the dump ``name`` of an immutable (published) store is kept once made, or None
+    for a store that can change. The file lives in the snapshot's folder and goes with it."""
+    if not store.immutable or store.path is None:
+        return None
+    return store.path / CACHE_DIR / name
+
+
+def gzip_stream(store: Store, graphs: list[str] | None, fmt: ox.RdfFormat,
+                keep: Path | None = None) -> AsyncIterator[bytes]:
     """Gzip a dump on one producer thread (pyoxigraph iterators are bound to their thread),
-    handing chunks over a bounded queue so memory stays flat whatever the store size."""
+    handing chunks over a bounded queue so memory stays flat whatever the store size.
+    With ``keep``, the complete dump is also written there (atomically) for later requests."""
     chunks: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=8)
     stop = threading.Event()
 
@@ -119,15 +134,34 @@ def gzip_stream(store: Store, graphs: list[str] | None, fmt: ox.RdfFormat) -> As
         return False
 
     def produce() -> None:
+        partial = keep.with_name(f".{keep.name}.{os.getpid()}.{threading.get_ident()}") if keep else None
         try:
+            sink = None
+            if partial is not None:
+                partial.parent.mkdir(exist_ok=True)
+                sink = partial.open("wb")
             z = zlib.compressobj(6, zlib.DEFLATED, 31)  # 31: gzip container, mtime 0 (stable ETag)
             for raw in _dump_chunks(store, graphs, fmt):
-                if (out := z.compress(raw)) and not put(out):
-                    return
-            put(z.flush())
+                if out := z.compress(raw):
+                    if sink:
+                        sink.write(out)
+                    if not put(out):
+                        return
+            out = z.flush()
+            if sink and keep and partial:
+                sink.write(out)
+                sink.close()
+                sink = None
+                os.replace(partial, keep)  # complete, or not there at all
+            put(out)
             put(None)
         except BaseException as err:
             put(err)
+        finally:
+            if sink:
+                sink.close()
+            if partial is not None:
+                partial.unlink(missing_ok=True)
 
     async def consume() -> AsyncIterator[bytes]:
         thread = threading.Thread(target=produce, name="dump", daemon=True)

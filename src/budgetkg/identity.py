@@ -6,8 +6,11 @@ Sources, in order of trust: the header block printed above each table (``612秦�
 (``2024年部门收入预算总表``), then the file name as a last resort. The region (GB/T 2260
 administrative code) comes from the department's name through ``cpca``.
 
-Departments that print no budget-unit code (Jiangsu, Shanghai) are keyed by their name as
-printed: :attr:`Identity.department_key` is the code when there is one, else the name.
+Departments that print no budget-unit code (Jiangsu, Shanghai) are keyed by their name:
+:attr:`Identity.department_key` is the code when there is one, else the name normalised by
+:func:`department_name_key`, so that the same department printed under its full and its short
+name (中国共产党江苏省委员会办公厅 in 2017, 中共江苏省委办公厅 in 2018, 江苏省委办公厅 on the cover of
+the narrative) gets one IRI across years and across the two files of one disclosure.
 """
 
 from __future__ import annotations
@@ -32,6 +35,27 @@ _ANY_YEAR = re.compile(r"(20\d{2})\s*年")
 _NOT_A_NAME = re.compile(r"^(万元|元|千元|亿元)$|^\d+$")
 
 
+#: Standard abbreviations of party and people's-congress/CPPCC bodies, applied in this order.
+_NAME_FORMS = (
+    (re.compile(r"中国人民政治协商会议(.+?[省市县区])委员会"), r"\1政协"),  # …省委员会 of the CPPCC → …省政协
+    (re.compile(r"人民代表大会常务委员会"), "人大常委会"),
+    (re.compile(r"中国共产党"), "中共"),
+    (re.compile(r"([省市县区])委员会"), r"\1委"),  # 中共江苏省委员会 → 中共江苏省委
+    (re.compile(r"^中共(?=.+?[省市县区]委)"), ""),  # 中共江苏省委办公厅 → 江苏省委办公厅 (as on the covers)
+)
+
+
+def department_name_key(name: str) -> str:
+    """The key of a department known only by its name: the name with spacing removed and the
+    standard abbreviations applied (中国共产党 → 中共, 省委员会 → 省委, the 中共 before a region's
+    committee dropped, 人民代表大会常务委员会 → 人大常委会, 中国人民政治协商会议X委员会 → X政协).
+    The region prefix is kept: it is part of the name (江苏省委), and the region is in the IRI anyway."""
+    key = squash(name)
+    for pattern, replacement in _NAME_FORMS:
+        key = pattern.sub(replacement, key)
+    return key
+
+
 @dataclass
 class Identity:
     """The natural keys of a disclosure, with how each was found."""
@@ -46,8 +70,14 @@ class Identity:
 
     @property
     def department_key(self) -> str:
-        """The department's natural key: its budget-unit code, else its name as printed."""
-        return self.department_code or self.department_name
+        """The department's natural key: its budget-unit code, else its normalised name."""
+        return self.department_code or department_name_key(self.department_name)
+
+    @property
+    def department_label(self) -> str:
+        """The department's preferred label: the name as printed when it has a code, else its
+        normalised name (the same for every document of the department)."""
+        return self.department_name if self.department_code else department_name_key(self.department_name)
 
 
 @lru_cache(maxsize=256)

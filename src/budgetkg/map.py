@@ -91,7 +91,9 @@ def functional_class_names(base: str) -> dict[str, str]:
         notation = graph.value(concept, rdflib.URIRef(SKOS + "notation"))
         if notation is None or len(str(notation)) != 3:
             continue
-        for label in graph.objects(concept, rdflib.URIRef(SKOS + "prefLabel")):
+        labels = [*graph.objects(concept, rdflib.URIRef(SKOS + "prefLabel")),
+                  *graph.objects(concept, rdflib.URIRef(SKOS + "altLabel"))]  # former names (医疗卫生与计划生育支出)
+        for label in labels:
             if isinstance(label, rdflib.Literal) and (label.language or "").startswith("zh"):
                 names[squash(str(label))] = str(notation)
     return names
@@ -156,8 +158,9 @@ class _ItemMatcher:
         self.used: set[int] = set()
 
     def match(self, label: str) -> tuple[str, str] | None:
-        """(scheme, notation) of the label's concept, or None."""
-        text = normalise_label(label)
+        """(scheme, notation) of the label's concept, or None. A label printed over several
+        columns (a category and its sub-item: 一般公共预算资金 | 小计) comes joined by "/"."""
+        text = "/".join(part for p in label.split("/") if (part := normalise_label(p)))
         if not text:
             return None
         order = list(range(self.cursor, len(self.specs))) + list(range(self.cursor))
@@ -172,6 +175,22 @@ class _ItemMatcher:
                 self.cursor, _ = i + 1, self.used.add(i)
                 return ("line-item", spec.item or "")
         return None
+
+
+def _code_blocks(table: RecognisedTable) -> dict[int, int]:
+    """Column index -> block number: a table printing side-by-side blocks of code | name |
+    amounts (the Shanghai 决算 基本支出表: 301, 303 left of 302, 310) classifies each block's
+    amounts by its own code; a code column after an amount column starts a new block."""
+    blocks: dict[int, int] = {}
+    block, amounts, previous = 0, False, None
+    for col in table.columns:
+        role = col.spec.role if col.spec else None
+        if role == "code" and previous != "code" and amounts:
+            block, amounts = block + 1, False
+        amounts = amounts or role == "amount"
+        previous = role
+        blocks[col.index] = block
+    return blocks
 
 
 class _DocumentMapper:
@@ -210,7 +229,8 @@ class _DocumentMapper:
         """Mint (once) the triples of a classification code concept; return its IRI."""
         iri = uris.concept(scheme, code)
         if label:
-            self.add(iri, RDFS + "label", zh(label.strip()), shared=True)
+            # a name wrapped over several lines of a narrow cell is one name: line breaks removed
+            self.add(iri, RDFS + "label", zh(re.sub(r"\s*\n\s*", "", label.strip())), shared=True)
         if iri in self.concepts_done or iri in self.seeded:
             return iri
         self.concepts_done.add(iri)
@@ -246,14 +266,16 @@ class _DocumentMapper:
         self.add(d, DCT + "publisher", self.dept)
         phase_zh = "决算" if ident.phase == "final" else "预算"
         for p, o in ((RDF + "type", self.bkg("Disclosure")),
-                     (DCT + "title", zh(f"{ident.department_name}{ident.year}年部门{phase_zh}")),
+                     (DCT + "title", zh(f"{ident.department_label}{ident.year}年部门{phase_zh}")),
                      (self.bkg("department"), self.dept), (self.bkg("fiscalYear"), self.year),
                      (self.bkg("budgetPhase"), self.phase)):
             self.add(self.disclosure, p, o, shared=True)
         region = uris.region(ident.region_code)
-        for p, o in ((RDF + "type", ORG + "Organization"), (SKOS + "prefLabel", zh(ident.department_name)),
+        for p, o in ((RDF + "type", ORG + "Organization"), (SKOS + "prefLabel", zh(ident.department_label)),
                      (self.bkg("region"), region)):
             self.add(self.dept, p, o, shared=True)
+        if ident.department_name != ident.department_label:  # a name printed in another form
+            self.add(self.dept, SKOS + "altLabel", zh(ident.department_name), shared=True)
         if ident.department_code:
             self.add(self.dept, SKOS + "notation", S(ident.department_code), shared=True)
         for p, o in ((RDF + "type", self.bkg("Region")), (SKOS + "notation", S(ident.region_code)),
@@ -372,24 +394,58 @@ class _DocumentMapper:
         mapping = table.mapping
         assert mapping is not None
         cells: dict[str, str] = {}
+        blocks = _code_blocks(table)
         for col in table.columns:
             if not (col.spec and col.index - 1 < len(row.cells) and col.spec.role in ("code", "name", "label")):
                 continue
             key = col.spec.role if col.spec.group is None else f"label:{col.spec.group}"
-            text = row.cells[col.index - 1] or self.spanned.get((id(row), col.index - 1), "")
-            # a code printed over several columns (类 | 款 | 项) is its parts joined
-            cells[key] = cells.get(key, "") + squash(text) if col.spec.role == "code" else text
+            if col.spec.group is None and blocks[col.index]:
+                key = f"{key}#{blocks[col.index]}"  # the code | name of a block printed beside the first
+            own = row.cells[col.index - 1]
+            text = own or self.spanned.get((id(row), col.index - 1), "")
+            if col.spec.role == "code":  # a code printed over several columns (类 | 款 | 项): its parts joined
+                part = squash(own)
+                if cells.get(key, "").isdigit() and part.isdigit() and len(part) == 1:
+                    part = "0" + part  # a 款/项 part is 2 digits: printed "2" under 301 is 30102
+                cells[key] = cells.get(key, "") + part  # (a code cell merged over them: once)
+            elif col.spec.role == "label" and key in cells:
+                # a label printed over several columns (category | sub-item): its distinct parts
+                # joined by "/" (a cell merged across them gives one part)
+                previous = cells[key]
+                if text.strip() and squash(text) != squash(previous.rsplit("/", 1)[-1]):
+                    cells[key] = f"{previous}/{text}" if previous.strip() else text
+            else:
+                cells[key] = text
         classes: dict[str | None, tuple[str, str] | None] = {}
         described = ""
         if mapping.scheme:
             code, name = squash(cells.get("code", "")), squash(cells.get("name", ""))
             described = f"{code} {name}".strip()
+            stub = any(c.spec and c.spec.role in ("code", "name", "label") for c in table.columns)
             if code.isdigit():
                 classes[None] = (mapping.scheme, code)
-            elif not code and name in ("合计", "总计"):
+            elif {code, name} - {""} in ({"合计"}, {"总计"}):
+                # the total row: 合计 printed in the name or the code column (or merged over both)
                 classes[None] = ("line-item", "table-total")
+            elif not stub and len(table.body_rows) == 1:
+                # a one-row table with no code or name column (Jiangsu 支出预算总表): its row is the total
+                classes[None] = ("line-item", "table-total")
+                described = "(the one row of a table without a code column)"
             else:
                 classes[None] = None
+            for b in sorted(set(blocks.values()) - {0}):
+                code, name = squash(cells.get(f"code#{b}", "")), squash(cells.get(f"name#{b}", ""))
+                classes[f"#{b}"] = (mapping.scheme, code) if code.isdigit() else None
+                if code.isdigit():
+                    self.code_concept(mapping.scheme, code, cells.get(f"name#{b}") or None)
+                described = described or f"{code} {name}".strip()
+            # a row printing a line item in the code | name columns (决算 基本支出表: 人员经费合计 |
+            # 公用经费合计 under the two blocks) is matched against the mapping's "stub" items
+            for key in [None, *(f"#{b}" for b in sorted(set(blocks.values()) - {0}))]:
+                sfx = "" if key is None else key
+                texts = {squash(cells.get(f"code{sfx}", "")), squash(cells.get(f"name{sfx}", ""))} - {""}
+                if classes.get(key) is None and "stub" in matchers and len(texts) == 1:
+                    classes[key] = matchers["stub"].match(texts.pop())
         for group, matcher in matchers.items():
             label = cells.get(f"label:{group}", "")
             classes[group] = matcher.match(label) if label.strip() else None
@@ -419,7 +475,9 @@ class _DocumentMapper:
                 text_cells.append(i)
                 continue
             parsed = parse_amount(text)
-            cls = ("line-item", col.spec.item) if col.spec.item else classes.get(col.spec.group)
+            block = _code_blocks(table)[col.index] if col.spec.group is None else 0
+            cls = ("line-item", col.spec.item) if col.spec.item else classes.get(col.spec.group or
+                                                                                  (f"#{block}" if block else None))
             if parsed is None or cls is None:
                 reason = "not a number" if parsed is None else f"row label {described!r} matches no code or line item"
                 self.issue("unmapped-cell", f"amount cell {text.strip()!r} not mapped: {reason}",
@@ -454,7 +512,9 @@ class _DocumentMapper:
                         parsed: tuple[Decimal, int], text: str, unit: str, title: str, where: str) -> None:
         assert col.spec is not None and col.spec.breakdown
         value, decimals = parsed
-        obs = uris.observation(ds, f"{cls[0]}-{cls[1]}", col.spec.breakdown)
+        phase = uris.OBEU_PHASE + col.spec.phase if col.spec.phase else self.phase
+        column_key = col.spec.breakdown if phase == self.phase else f"{col.spec.breakdown}-{col.spec.phase}"
+        obs = uris.observation(ds, f"{cls[0]}-{cls[1]}", column_key)
         if obs in self.minted:
             self.issue("duplicate-cell", f"a second cell for {cls[1]} / {col.spec.breakdown}",
                        title, where, col.heading)
@@ -464,7 +524,7 @@ class _DocumentMapper:
         self.add(obs, QB + "dataSet", ds)
         self.add(obs, self.bkg("department"), self.dept)
         self.add(obs, self.bkg("fiscalYear"), self.year)
-        self.add(obs, self.bkg("budgetPhase"), self.phase)
+        self.add(obs, self.bkg("budgetPhase"), phase)
         self.add(obs, self.bkg("classification"), uris.concept(cls[0], cls[1]))
         self.add(obs, self.bkg("breakdown"), uris.concept("breakdown", col.spec.breakdown))
         self.add(obs, self.bkg("amount"), typed(plain(value), "decimal"))

@@ -27,7 +27,12 @@ DATASET_DESCRIPTION = (
 
 
 def store_state(store: Store) -> str:
-    """A fingerprint of the store content: graph names + quad count (the ETag of dumps)."""
+    """A fingerprint of the store content: graph names + quad count (the ETag of dumps);
+    computed once per published snapshot."""
+    return store.memo("state", lambda: _fingerprint(store))
+
+
+def _fingerprint(store: Store) -> str:
     digest = hashlib.sha256("\n".join(store.graph_names()).encode())
     digest.update(str(len(store)).encode())
     return digest.hexdigest()[:32]
@@ -58,6 +63,10 @@ def _count(store: Store, sparql: str) -> int:
 
 
 def stats(store: Store) -> dict[str, int]:
+    return store.memo("stats", lambda: _stats(store))
+
+
+def _stats(store: Store) -> dict[str, int]:
     return {
         "documents": len(store.documents()),
         "observations": _count(store, f"SELECT (COUNT(DISTINCT ?o) AS ?n) {{ ?o a <{QB}Observation> }}"),
@@ -67,6 +76,10 @@ def stats(store: Store) -> dict[str, int]:
 
 
 def graph_sizes(store: Store) -> dict[str, int]:
+    return store.memo("graph_sizes", lambda: _graph_sizes(store))
+
+
+def _graph_sizes(store: Store) -> dict[str, int]:
     q = "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
     return {s["g"].value: int(s["n"].value) for s in store.ox.query(q)}  # type: ignore[union-attr]
 

@@ -63,6 +63,9 @@ def process(path: Path) -> tuple[MappedDocument, list]:
     except ValueError as exc:
         raise ReadError(doc.file_name, str(exc)) from None
     mapped = map_document(doc, tables, ident)
+    from budgetkg.narrative import narrative_triples  # figures stated in the text (rules R40–R50)
+
+    mapped.triples.extend(narrative_triples(doc, mapped.iri, ident.year))
     scratch = Store()
     scratch.load_vocabularies()
     scratch.replace_graphs({mapped.iri: mapped.triples, uris.shared_graph(): mapped.shared})

@@ -23,6 +23,8 @@ _META_CELL = re.compile(r"^\d{3,}(?!\d|年)\D|预算年度|^(金额)?单位[:：
                         r"|^(预算主管|预算)?(部门|单位)(名称)?[:：]")
 #: Column headers that label rows (stub columns) rather than hold figures.
 _STUB_HEADINGS = {"科目编码", "科目名称", "项目", "项目名称", "单位名称", "序号"}
+#: A printed figure (thousands separators or decimals): never a header cell.
+_FIGURE = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)$")
 
 
 def squash(text: str) -> str:
@@ -38,6 +40,9 @@ class ColumnSpec:
     group: str | None = None
     unit: str | None = None
     item: str | None = None  # a column that is itself a line item (one-row tables: 三公 by column)
+    #: the budget phase of the column's figures when it is not the document's: a 决算 table printing
+    #: 年初预算数 beside 决算数 (三公) gives its 预算数 cells phase "approved"
+    phase: str | None = None  # "approved" | "executed"
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,9 @@ class Mapping:
     header_rows: int | None = None
     lead_rows: int = 0
     qualifier: re.Pattern[str] | None = None
+    #: for per-project forms whose title does not name the project (Shanghai 财政项目支出绩效目标填报表):
+    #: the text of the cell printed right of the cell with this text (项目名称) names the instance
+    qualifier_cell: str | None = None
     source: str = ""
 
 
@@ -69,7 +77,7 @@ def _load_mapping(path: Path) -> Mapping:
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     columns = tuple(
         ColumnSpec(re.compile(c["heading"]), c["role"], c.get("breakdown"), c.get("group"), c.get("unit"),
-                   c.get("item"))
+                   c.get("item"), c.get("phase"))
         for c in doc["columns"]
     )
     items = {
@@ -91,6 +99,7 @@ def _load_mapping(path: Path) -> Mapping:
         header_rows=doc.get("header_rows"),
         lead_rows=int(doc.get("lead_rows", 0)),
         qualifier=re.compile(doc["qualifier"]) if doc.get("qualifier") else None,
+        qualifier_cell=doc.get("qualifier_cell"),
         source=path.name,
     )
 
@@ -279,12 +288,16 @@ def _merged_header_extent(raw: RawTable, first: int, count: int) -> int:
     the row below it (its sub-headings)."""
     if not raw.merges:
         return count
+    # a header never holds figures: the block stops above the first row printing an amount (a
+    # stub cell merged down the whole table, or a one-row table under a merged heading)
+    limit = next((i for i, r in enumerate(raw.rows[first:])
+                  if i >= count and any(_FIGURE.match(c.strip()) for c in r.cells)), len(raw.rows) - first)
     while True:
         extent = count
         for r, _c, rs, cs in raw.merges:
             if first <= r < first + count:
                 extent = max(extent, r - first + rs + (1 if cs > 1 else 0))
-        extent = min(extent, len(raw.rows) - first)
+        extent = min(extent, limit)
         if extent == count:
             return count
         count = extent
@@ -328,9 +341,18 @@ def recognise(raw: RawTable, file: str, mappings: tuple[Mapping, ...] | None = N
                 issues.append(Issue("warning", "unrecognised-column",
                                     f"column {joined!r} has no meaning in mapping {mapping.source}; its cells are "
                                     "kept as text", file, raw.title, column=joined))
+        if spec is None and not paths[i] and columns and columns[-1].spec and columns[-1].spec.role == "label" \
+                and not any(i < len(r.cells) and _FIGURE.match(r.cells[i].strip()) for r in body):
+            # an unheaded column of text right of a label column: the label is printed over both
+            # (category | sub-item, 一般公共预算资金 | 小计) under a heading whose rule is missing
+            spec, paths[i] = columns[-1].spec, columns[-1].path
         columns.append(Column(i + 1, paths[i], numbers[i], spec))
     qualifier = None
     if mapping and mapping.qualifier:
         hit = mapping.qualifier.search(squash(raw.title))
         qualifier = hit.group(1) if hit else squash(raw.title)
+    if mapping and mapping.qualifier_cell:
+        qualifier = next((squash(nxt) for r in raw.rows for i, c in enumerate(r.cells)
+                          if squash(c) == mapping.qualifier_cell
+                          for nxt in r.cells[i + 1:] if nxt.strip()), None) or qualifier
     return RecognisedTable(raw, mapping, qualifier, meta, header, body, columns, issues)

@@ -40,7 +40,7 @@ from budgetkg.negotiate import (
     not_acceptable,
 )
 from budgetkg.render import RDF_TYPE, RDFS, SD, VOID
-from budgetkg.store import Store
+from budgetkg.store import Published, Store
 
 #: Bounds that are not constructor arguments.
 MAX_QUERY_BYTES = 64 * 1024
@@ -172,7 +172,7 @@ class QueryTimeout(Exception):
 class Engine:
     """Runs queries on worker threads under a deadline and a row limit."""
 
-    def __init__(self, store: Store, timeout_s: float, max_results: int) -> None:
+    def __init__(self, store: Store | Published, timeout_s: float, max_results: int) -> None:
         self.store = store
         self.timeout_s = timeout_s
         self.max_results = max_results
@@ -185,7 +185,8 @@ class Engine:
         kwargs = self._dataset(req)
         deadline = time.monotonic() + self.timeout_s
         cancel = threading.Event()
-        future = self.pool.submit(self._evaluate, text, kwargs, deadline, cancel)
+        # One committed state for the whole query (the snapshot stays open while it runs).
+        future = self.pool.submit(self._evaluate, self.store.current(), text, kwargs, deadline, cancel)
         try:
             outcome = await asyncio.wait_for(asyncio.wrap_future(future), timeout=self.timeout_s)
             if outcome.timed_out:
@@ -213,10 +214,12 @@ class Engine:
             "named_graphs": [ox.NamedNode(g) for g in req.named_graphs],
         }
 
-    def _evaluate(self, text: str, kwargs: dict[str, object], deadline: float, cancel: threading.Event) -> Outcome:
+    def _evaluate(
+        self, store: Store, text: str, kwargs: dict[str, object], deadline: float, cancel: threading.Event
+    ) -> Outcome:
         # Runs on a worker thread: pyoxigraph results are bound to the thread that made them,
         # so they must also be dropped here and never reach the event loop (not even in a traceback).
-        result = self.store.ox.query(text, base_iri=base_iri(), **kwargs)  # type: ignore[arg-type]
+        result = store.ox.query(text, base_iri=base_iri(), **kwargs)  # type: ignore[arg-type]
         if isinstance(result, ox.QueryBoolean):
             return Outcome(boolean=bool(result))
         return self._collect(result, deadline, cancel)

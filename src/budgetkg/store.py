@@ -4,13 +4,29 @@ A thin, typed layer over :class:`pyoxigraph.Store`. Loading a document is one SP
 update (``DROP GRAPH`` + ``INSERT DATA``), which Oxigraph runs as one transaction: readers
 see the old graph or the new one, never half of either, and a failure leaves the store as it
 was.
+
+Readers in other processes (``budgetkg serve``) never open the read-write RocksDB folder: a
+writer holds its lock, and pyoxigraph 0.5 has no secondary instances (a read-only instance
+opened next to a live writer is undefined behaviour). Instead, after every committed
+transaction the writer *publishes* it: a RocksDB checkpoint (hard links, about a millisecond)
+into ``{store}/published/{n}`` and an atomic swap of the ``published/current`` symlink. A
+published snapshot is never written again, so it is safe to open read-only; :class:`Published`
+follows ``current`` and switches between requests. Old snapshots are deleted by the writer
+once no reader holds a shared ``flock`` on their ``{n}.lock`` file.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import contextlib
+import fcntl
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -18,6 +34,9 @@ from budgetkg import uris
 from budgetkg.config import ONTOLOGY_DIR, base_iri
 
 BKG_DOCUMENT_CLASS = "def/budget#SourceDocument"
+#: Sub-folder of a store folder holding its published, read-only snapshots.
+PUBLISHED = "published"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -39,6 +58,11 @@ class Store:
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         """Open the store at ``path``; ``None`` opens a throw-away in-memory store."""
+        #: Immutable stores (published snapshots) cache what they compute about themselves.
+        self.immutable = False
+        self._memo: dict[str, Any] = {}
+        self._lock_fd: int | None = None
+        self._writable = path is not None and not read_only
         if path is None:
             self.path = None
             self.ox = ox.Store()
@@ -65,12 +89,59 @@ class Store:
         if parts:
             self.ox.update(" ;\n".join(parts))
         self.ox.flush()
+        self.publish()
 
     def drop_graphs(self, graphs: Iterable[str]) -> None:
         """Remove named graphs (one transaction)."""
         update = " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)
         if update:
             self.ox.update(update)
+            self.ox.flush()
+            self.publish()
+
+    def publish(self) -> Path | None:
+        """Make the committed state visible to readers of other processes (see the module
+        docstring); returns the snapshot folder (None for in-memory and read-only stores)."""
+        if not self._writable or self.path is None:
+            return None
+        root = self.path / PUBLISHED
+        root.mkdir(exist_ok=True)
+        numbers = _snapshot_numbers(root)
+        new = root / f"{(max(numbers) + 1) if numbers else 1:09d}"
+        self.ox.backup(str(new))
+        (root / f"{new.name}.lock").touch()
+        link = root / f".current-{os.getpid()}-{threading.get_ident()}"
+        link.unlink(missing_ok=True)
+        os.symlink(new.name, link)
+        os.replace(link, root / "current")  # atomic: readers see the old snapshot or the new one
+        # Keep the new snapshot and the one before it (a reader may have just read the old
+        # link); delete older ones nobody holds.
+        for number in sorted(numbers)[:-1]:
+            _delete_if_unused(root, f"{number:09d}")
+        return new
+
+    def close(self) -> None:
+        """Release the RocksDB folder (and, for a snapshot, the reader's lock)."""
+        self.ox = None  # type: ignore[assignment]
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
+
+    def current(self) -> Store:
+        """The state to answer one request from (see :class:`Published`): a Store is its own."""
+        return self
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, computed once per immutable store (a mutable one recomputes)."""
+        if not self.immutable:
+            return compute()
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]  # type: ignore[no-any-return]
 
     def load_vocabularies(self) -> None:
         """(Re)load ``ontology/*.ttl``: ``codelists*.ttl`` into the code-list graph, every other
@@ -90,6 +161,9 @@ class Store:
 
     def documents(self) -> list[DocumentGraph]:
         """Every loaded source document, sorted by IRI."""
+        return list(self.memo("documents", self._documents))
+
+    def _documents(self) -> list[DocumentGraph]:
         q = f"""
             SELECT ?doc ?file ?title WHERE {{
               GRAPH ?doc {{ ?doc a <{base_iri()}{BKG_DOCUMENT_CLASS}> ;
@@ -102,6 +176,9 @@ class Store:
         ]
 
     def graph_names(self) -> list[str]:
+        return list(self.memo("graph_names", self._graph_names))
+
+    def _graph_names(self) -> list[str]:
         return sorted(g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode))
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
@@ -110,4 +187,94 @@ class Store:
         return iter(self.ox.quads_for_pattern(None, None, None, g))
 
     def __len__(self) -> int:
-        return len(self.ox)
+        return self.memo("len", lambda: len(self.ox))
+
+
+# -- published snapshots ---------------------------------------------------------------------
+
+
+def _snapshot_numbers(root: Path) -> list[int]:
+    return [int(p.name) for p in root.iterdir() if p.name.isdigit() and p.is_dir()]
+
+
+def _delete_if_unused(root: Path, name: str) -> None:
+    """Delete snapshot ``name`` unless a reader holds its lock (shared flock)."""
+    lock = root / f"{name}.lock"
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return  # a server still reads it: the next publication tries again
+        shutil.rmtree(root / name, ignore_errors=True)
+        lock.unlink(missing_ok=True)  # a reader that opened it meanwhile sees st_nlink == 0
+    finally:
+        os.close(fd)
+
+
+def open_snapshot(root: Path) -> tuple[str, Store]:
+    """The snapshot ``root/current`` points to, opened read-only and locked against deletion."""
+    for _ in range(100):
+        name = os.readlink(root / "current")
+        try:
+            fd = os.open(root / f"{name}.lock", os.O_RDWR)
+        except FileNotFoundError:
+            continue  # deleted between readlink and open: read the link again
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        if os.fstat(fd).st_nlink == 0:  # deleted before we locked it
+            os.close(fd)
+            continue
+        store = Store.__new__(Store)
+        store.immutable, store._memo, store._writable = True, {}, False
+        store.path = root / name
+        store._lock_fd = fd
+        try:
+            store.ox = ox.Store.read_only(str(store.path))
+        except BaseException:
+            store.close()
+            raise
+        return name, store
+    raise OSError(f"{root}: could not open the current snapshot")
+
+
+class Published:
+    """A store folder as ``budgetkg serve`` reads it: its latest published snapshot, read-only.
+
+    :meth:`current` is called once at the start of every request (a ``readlink``, ~2 µs); when
+    a writer has published since, the new snapshot is opened (a few ms) and used from then on.
+    Requests already running keep the snapshot they started with, so every answer comes from
+    one committed state. A folder never published (written by an older budgetkg) is published
+    once here, waiting up to ``wait_s`` for a running build to publish first.
+    """
+
+    def __init__(self, path: str | Path, *, wait_s: float = 60.0) -> None:
+        self.path = Path(path)
+        self.root = self.path / PUBLISHED
+        self._lock = threading.Lock()
+        if not (self.root / "current").is_symlink():
+            self._first_publication(wait_s)
+        self._name, self._store = open_snapshot(self.root)
+
+    def _first_publication(self, wait_s: float) -> None:
+        deadline = time.monotonic() + wait_s
+        while not (self.root / "current").is_symlink():
+            try:
+                writer = Store(self.path)
+            except OSError:  # a build holds the folder: it publishes after its first transaction
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+                continue
+            writer.publish()
+            writer.close()
+
+    def current(self) -> Store:
+        """The latest published snapshot."""
+        if os.readlink(self.root / "current") != self._name:
+            with self._lock:
+                if os.readlink(self.root / "current") != self._name:
+                    self._name, self._store = open_snapshot(self.root)
+        return self._store
+
+    def __len__(self) -> int:
+        return len(self.current())

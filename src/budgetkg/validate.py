@@ -36,7 +36,7 @@ from budgetkg.config import SHAPES_DIR, base_iri
 from budgetkg.store import Store
 
 #: Every shapes file, in reporting order.
-SHAPE_FILES = ("structure.ttl", "datacube.ttl", "arithmetic.ttl")
+SHAPE_FILES = ("structure.ttl", "datacube.ttl", "arithmetic.ttl", "crosstable.ttl", "narrative.ttl")
 DATACUBE_FILE = "datacube.ttl"
 
 SEVERITIES = ("Violation", "Warning", "Info")

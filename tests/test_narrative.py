@@ -1,0 +1,218 @@
+"""Narrative figures: exact statements extracted from the sample and from Shanghai PDFs, their
+triples, and the table <-> text rules (fast path == pyshacl on the sample's narrative)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+import rdflib
+from rdflib.namespace import SH
+
+from budgetkg import narrative, uris, validate
+from budgetkg.read import read_document
+from budgetkg.store import Store
+from tests.conftest import CORPUS, SAMPLE
+
+D = Decimal
+
+
+@pytest.fixture(scope="module")
+def sample_statements() -> list[narrative.Statement]:
+    return narrative.extract(read_document(SAMPLE), 2023)
+
+
+def rows(statements: list[narrative.Statement]) -> list[tuple[object, ...]]:
+    return [(s.indicator, s.kind, s.amount, s.unit_text, s.direction, s.part_of, s.change_of) for s in statements]
+
+
+# (indicator, kind, amount as written, unit as written, direction, part_of, change_of), in reading order.
+SAMPLE_EXPECTED = [
+    ("income-total", "amount", D("822.41"), "万元", "", None, None),                      # 0 line 1868
+    ("general-public-budget-income", "amount", D("822.41"), "万元", "", None, None),
+    ("government-fund-income", "amount", D("0"), "万元", "", None, None),
+    ("special-account-income", "amount", D("0"), "万元", "", None, None),
+    ("other-income", "amount", D("0"), "万元", "", None, None),
+    ("carry-over", "amount", D("0"), "万元", "", None, None),
+    ("expenditure-total", "amount", D("822.41"), "万元", "", None, None),                 # 6 line 1870
+    ("basic-expenditure", "amount", D("463.21"), "万元", "", 6, None),
+    ("personnel-expenditure", "amount", D("421.74"), "万元", "", 7, None),
+    ("public-expenditure", "amount", D("41.47"), "万元", "", 7, None),
+    ("project-expenditure", "amount", D("359.20"), "万元", "", 6, None),                  # 10
+    *[("project", "amount", D(a), "万元", "", 10, None)
+      for a in ("10.00", "60.00", "2.00", "10.00", "8.70", "259.00", "9.10", "0.40")],   # 11-18
+    ("expenditure-total", "amount", D("822.41"), "万元", "", None, None),                 # 19 line 1872
+    ("expenditure-total", "change", D("84.54"), "万元", "increase", None, 19),
+    ("basic-expenditure", "change", D("281.90"), "万元", "increase", 20, None),
+    ("project-expenditure", "change", D("197.35"), "万元", "decrease", 20, None),
+    ("institution-operation-expenses", "amount", D("41.47"), "万元", "", None, None),    # 23 line 1874
+    *[("itemised-entry", "amount", D(a), u, "", 23, None) for a, u in (
+        ("3.85", "万元"), ("1.70", "万元"), ("1.00", "万元"), ("0", "万元"), ("3.13", "万元"), ("0.34", "万元"),
+        ("0", "万元"), ("1.62", "万元"), ("13.61", "万元"), ("0", "万元"), ("0.60", "万元"), ("1.58", "万元"),
+        ("8.46", "万元"), ("0.17", "万元"), ("0.05", "万元"), ("4.93", "万元"), ("0.30", "元"), ("0.15", "元"),
+        ("0", "万元"))],                                                                     # 24-42
+    ("three-public-total", "amount", D("1.22"), "万元", "", None, None),                  # 43 line 1876
+    ("three-public-total", "change", D("0"), "", "flat", None, 43),
+    ("outbound-travel", "amount", D("0"), "元", "", 43, None),
+    ("outbound-travel", "change", D("0"), "", "flat", None, 45),
+    ("vehicle-purchase", "amount", D("0"), "元", "", 43, None),
+    ("vehicle-purchase", "change", D("0"), "", "flat", None, 47),
+    ("vehicle-operation", "amount", D("1.00"), "万元", "", 43, None),
+    ("vehicle-operation", "change", D("0"), "", "flat", None, 49),
+    ("official-reception", "amount", D("0.05"), "万元", "", 43, None),
+    ("official-reception", "change", D("0"), "", "flat", None, 51),
+    ("itemised-entry", "amount", D("0.17"), "万元", "", 43, None),
+    ("itemised-entry", "change", D("0"), "", "flat", None, 53),
+    ("government-procurement", "amount", D("0.00"), "万元", "", None, None),              # 55 line 2589
+    ("fixed-assets", "amount", D("131.19"), "万元", "", None, None),                      # 56 line 2642
+]
+
+
+def test_exact_statements_of_the_sample(sample_statements: list[narrative.Statement]) -> None:
+    assert rows(sample_statements) == SAMPLE_EXPECTED
+
+
+def test_labels_spans_and_positions(sample_statements: list[narrative.Statement]) -> None:
+    s = sample_statements
+    assert [x.label for x in s[11:19]] == [
+        "2022年社区党组织服务群众专项经费市级补助资金（秦财行[2022]109号）项目", "服务群众专项经费项目",
+        "基层武装部建设经费项目", "社区综合事务经费项目", "涉军公益岗及续聘经费项目", "社区工作经费项目",
+        "社区老居委会生活补贴项目", "车辆保险费项目"]
+    assert s[11].span == "2022年社区党组织服务群众专项经费市级补助资金（秦财行[2022]109号）项目，安排10.00万元"
+    assert (s[40].label, s[40].span, s[40].printed, s[40].amount_in_yuan) == (
+        "党组织活动经费", "党组织活动经费0.30元", "0.30", D("0.30"))
+    assert (s[8].span, s[8].amount_in_yuan) == ("人员经费421.74万元", D("4217400.00"))
+    assert s[20].span == "较2022年预算增加84.54万元" and s[20].reference_year == 2022
+    assert s[44].span == "与上年持平" and s[44].reference_year == 2022
+    assert s[53].label == "培训费" and s[53].sentence.startswith("其中：因公出国（境）费0元")
+    assert s[56].span == "秦皇岛市山海关区南关街道办事处（含所属单位）上年末固定资产金额为131.19万元"
+    assert [(x.paragraph_line, x.ordinal) for x in s[:2]] == [(1868, 1), (1868, 2)]
+    assert [(x.paragraph_line, x.ordinal) for x in s[43:45]] == [(1876, 1), (1876, 2)]
+    # the itemised list of 机关运行经费 declares 明细相加=合计: its items are parts of the total
+    assert "明细相加" in s[23].sentence
+    # the project list adds up to 项目支出 (R45 / R48 then stay silent)
+    assert sum(x.amount for x in s[11:19]) == D("359.20")
+
+
+SHANGHAI = CORPUS / "shanghai"
+
+
+@pytest.mark.skipif(not SHANGHAI.exists(), reason="corpus not available")
+def test_statements_of_a_shanghai_pdf() -> None:
+    """The same template sentences in a PDF whose lines wrap mid-sentence (figures in 万元, tables in 元)."""
+    statements = narrative.extract(read_document(SHANGHAI / "2024_上海市普陀区社会福利院_单位预算.pdf"), 2024)
+    got = [(s.indicator, s.kind, s.amount, s.unit_text, s.direction, s.reference_year, s.part_of, s.change_of)
+           for s in statements]
+    assert got == [
+        ("income-total", "amount", D("1212.12"), "万元", "", None, None, None),
+        ("fiscal-appropriation-income", "amount", D("950.12"), "万元", "", None, None, None),
+        ("fiscal-appropriation-income", "change", D("0.46"), "万元", "increase", 2023, None, 1),
+        ("business-income", "amount", D("262.00"), "万元", "", None, None, None),
+        ("operating-income", "amount", D("0.00"), "万元", "", None, None, None),
+        ("other-income", "amount", D("0.00"), "万元", "", None, None, None),
+        ("expenditure-total", "amount", D("1212.12"), "万元", "", None, None, None),
+        ("fiscal-appropriation-expenditure", "amount", D("950.12"), "万元", "", None, None, None),
+        ("fiscal-appropriation-expenditure", "change", D("0.46"), "万元", "increase", 2023, None, 7),
+        ("general-public-budget-expenditure", "amount", D("950.12"), "万元", "", None, None, None),
+        ("general-public-budget-expenditure", "change", D("0.46"), "万元", "increase", 2023, None, 9),
+        ("government-fund-expenditure", "amount", D("0.00"), "万元", "", None, None, None),
+        ("government-fund-expenditure", "change", D("0"), "", "flat", 2023, None, 11),
+        ("state-capital-expenditure", "amount", D("0.00"), "万元", "", None, None, None),
+        ("state-capital-expenditure", "change", D("0"), "", "flat", 2023, None, 13),
+        ("three-public-total", "amount", D("6.40"), "万元", "", None, None, None),
+        ("three-public-total", "change", D("0"), "", "flat", 2023, None, 15),
+        ("outbound-travel", "amount", D("0.00"), "万元", "", None, 15, None),
+        ("outbound-travel", "change", D("0"), "", "flat", 2023, None, 17),
+        ("official-vehicles", "amount", D("6.40"), "万元", "", None, 15, None),
+        ("official-vehicles", "change", D("0"), "", "flat", 2023, None, 19),
+        ("vehicle-purchase", "amount", D("0.00"), "万元", "", None, 19, None),
+        ("vehicle-purchase", "change", D("0"), "", "flat", 2023, None, 21),
+        ("vehicle-operation", "amount", D("6.40"), "万元", "", None, 19, None),
+        ("vehicle-operation", "change", D("0"), "", "flat", 2023, None, 23),
+        ("official-reception", "amount", D("0.00"), "万元", "", None, 15, None),
+        ("government-procurement", "amount", D("120.60"), "万元", "", None, None, None),
+    ]
+    # a sentence wrapped over two printed lines is one span
+    assert statements[9].span == "一般公共预算拨款支出预算950.12万元"
+    assert statements[0].printed == "1,212.12"
+
+
+def test_triples_in_the_document_graph(sample_store: Store, sample_document: str) -> None:
+    bkg = uris.vocab()
+    q = f"""PREFIX bkg: <{bkg}>
+      SELECT ?f ?amount ?unit ?yuan ?span ?p ?text ?indLabel WHERE {{ GRAPH <{sample_document}> {{
+        ?f a bkg:NarrativeFigure ; bkg:statedAmount ?amount ; bkg:printedUnit ?unit ; bkg:amountInYuan ?yuan ;
+           bkg:textSpan ?span ; bkg:paragraph ?p ; bkg:indicator ?ind .
+        ?p a bkg:Paragraph ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> ?text .
+        FILTER (STRSTARTS(?span, "党组织活动经费")) }}
+        GRAPH <{uris.ontology_graph()}> {{ ?ind <http://www.w3.org/2004/02/skos/core#prefLabel> ?indLabel
+          FILTER (LANG(?indLabel) = "zh") }} }}"""
+    rows = [{k: s[k].value for k in ("f", "amount", "unit", "yuan", "span", "p", "indLabel")}
+            for s in sample_store.ox.query(q)]
+    assert rows == [{"f": f"{sample_document}/paragraph/1874/figure/18", "amount": "0.3", "unit": "元",
+                     "yuan": "0.3", "span": "党组织活动经费0.30元", "p": f"{sample_document}/paragraph/1874",
+                     "indLabel": "明细项"}]
+    n = next(iter(sample_store.ox.query(
+        f"SELECT (COUNT(?f) AS ?n) {{ GRAPH <{sample_document}> {{ ?f a <{bkg}NarrativeFigure> }} }}")))["n"]
+    assert n.value == str(len(SAMPLE_EXPECTED))
+
+
+def test_fast_path_equals_pyshacl_on_the_narrative(sample_store: Store, sample_document: str) -> None:
+    """The group C/D shapes give the same results through pyshacl (one query per focus node)."""
+    graphs = [sample_document, uris.ontology_graph(), uris.codelists_graph(), uris.shared_graph()]
+    foci = [f"{sample_document}/paragraph/{line}/figure/{n}" for line, n in (
+        (1868, 1), (1870, 1), (1870, 2), (1870, 3), (1870, 4), (1870, 5), (1872, 2), (1874, 1), (1874, 18),
+        (1874, 19), (1876, 1), (1876, 3), (1876, 7))]
+    shapes = validate.load_shapes(["arithmetic.ttl", "narrative.ttl"])
+    retargeted = rdflib.Graph()
+    for t in shapes:
+        retargeted.add(t)
+    for shape in set(shapes.subjects(SH.sparql)):
+        retargeted.remove((shape, SH.targetClass, None))
+        if "narrative" not in str(shape) and not any(
+                r in str(shape) for r in ("R40", "R41", "R42", "R43", "R44", "R45", "R47", "R48", "R50")):
+            retargeted.remove((shape, SH.sparql, None))
+            continue
+        for focus in foci:
+            retargeted.add((shape, SH.targetNode, rdflib.URIRef(focus)))
+    from tests.test_validate import _fast_results, _pyshacl_results
+
+    data = validate._to_rdflib(sample_store, graphs)
+    reference = _pyshacl_results(data, retargeted)
+    fast = _fast_results(sample_store, retargeted, graphs)
+    assert {r[0].split("#")[1] for r in reference} == {
+        "R43-text-three-public-violation", "R47-text-unit-warning", "R48-itemised-list-violation",
+        "R50-change-components-info"}
+    assert fast == reference
+
+
+def test_altered_figures_are_reported(tmp_path) -> None:
+    """Each text <-> table rule fires on a deliberately altered copy of the sample, with its numbers."""
+    from budgetkg.pipeline import process
+
+    text = SAMPLE.read_text(encoding="utf-8")
+    for old, new in (("2023年预算收入为822.41万元", "2023年预算收入为822.40万元"),   # R40: -0.01, Info
+                     ("其中：基本支出463.21万元", "其中：基本支出463.31万元"),       # R41: +0.10
+                     ("社区工作经费项目，安排259.00万元", "社区工作经费项目，安排259.10万元"),  # R45
+                     ("机关运行经费共计安排41.47万元", "机关运行经费共计安排41.57万元")):   # R44
+        assert text.count(old) == 1
+        text = text.replace(old, new)
+    altered = tmp_path / SAMPLE.name
+    altered.write_text(text, encoding="utf-8")
+    _mapped, findings = process(altered)
+    got = sorted((f.rule, f.severity, str(f.values["diff"]), str(f.values["envelope"]))
+                 for f in findings if f.rule.startswith(("R40", "R41", "R44", "R45")))
+    assert got == [
+        ("R40-text-totals", "Info", "-0.01", "0.01"),
+        ("R41-text-split", "Violation", "0.1", "0.01"),
+        ("R44-operation-expenses", "Violation", "0.1", "0.01"),
+        ("R45-projects", "Violation", "0.1", "0.045"),  # 8 projects + the table cell: 9 × 0.005
+    ]
+    r48 = sorted((f.focus.split("/paragraph/")[1], f.severity, str(f.values["diff"]))
+                 for f in findings if f.rule == "R48-itemised-list")
+    assert r48 == [
+        ("1870/figure/1", "Violation", "-0.1"),     # 822.41 ≠ 463.31 + 359.20
+        ("1870/figure/2", "Violation", "0.1"),      # 463.31 ≠ 421.74 + 41.47
+        ("1870/figure/5", "Violation", "-0.1"),     # 359.20 ≠ Σ projects 359.30
+        ("1874/figure/1", "Violation", "0.529955"),  # 41.57 ≠ 41.040045 (as written)
+    ]
