@@ -12,6 +12,8 @@ from budgetkg.store import Store
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample" / "hebei-qinhuangdao-shanhaiguan-nanguan-2023-budget.txt"
 CORPUS = ROOT.parent / "shared" / "corpus"
+#: The corpus documents as published (PDF); the blank templates are not documents.
+CORPUS_PDFS = sorted(CORPUS.glob("jiangsu/**/*.pdf")) + sorted(CORPUS.glob("shanghai/*.pdf"))
 
 
 @pytest.fixture(scope="session")
@@ -33,3 +35,11 @@ def sample_document(sample_build: tuple[Store, list[DocumentReport]]) -> str:
     iri = sample_build[1][0].iri
     assert iri is not None
     return iri
+
+
+@pytest.fixture(scope="session")
+def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, dict[str, DocumentReport]]:
+    """Every corpus PDF built once into one store (the slow part: about 1.5 minutes)."""
+    store = Store(tmp_path_factory.mktemp("corpus") / "store")
+    reports = build(store, CORPUS_PDFS)
+    return store, {Path(r.file).name: r for r in reports}

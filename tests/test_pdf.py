@@ -13,15 +13,15 @@ import pytest
 
 from budgetkg import uris
 from budgetkg.model import ReadError
-from budgetkg.pipeline import DocumentReport, build
+from budgetkg.pipeline import DocumentReport
 from budgetkg.read import read_document
 from budgetkg.read.pdf import read_pdf
 from budgetkg.recognise import recognise
 from budgetkg.store import Store
 from budgetkg.tables import rebuild_tables
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, CORPUS_PDFS
 
-PDFS = sorted(CORPUS.glob("jiangsu/**/*.pdf")) + sorted(CORPUS.glob("shanghai/*.pdf"))
+PDFS = CORPUS_PDFS
 pytestmark = pytest.mark.skipif(not PDFS, reason=f"corpus not found at {CORPUS}")
 
 SHANGHAI_BUDGET = {
@@ -66,14 +66,6 @@ EXPECTED: dict[str, tuple[set[str], tuple[str, str] | None]] = {
 #: Not yet checked: the 2017 人大 file prints its 收支总表 figures outside the ruled cells, and the
 #: 2018 检察院 tables are drawn with misaligned rules (see the report); both still load.
 UNCHECKED = {"江苏省人大办公厅2017年度预算公开.pdf", "2018年省检察院部门预算公开.pdf"}
-
-
-@pytest.fixture(scope="module")
-def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, dict[str, DocumentReport]]:
-    """Every corpus PDF built once into one store (the slow part: about 1.5 minutes)."""
-    store = Store(tmp_path_factory.mktemp("pdf") / "store")
-    reports = build(store, PDFS)
-    return store, {Path(r.file).name: r for r in reports}
 
 
 def test_every_corpus_pdf_is_expected() -> None:
