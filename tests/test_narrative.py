@@ -86,8 +86,8 @@ def test_labels_spans_and_positions(sample_statements: list[narrative.Statement]
     assert s[44].span == "与上年持平" and s[44].reference_year == 2022
     assert s[53].label == "培训费" and s[53].sentence.startswith("其中：因公出国（境）费0元")
     assert s[56].span == "秦皇岛市山海关区南关街道办事处（含所属单位）上年末固定资产金额为131.19万元"
-    assert [(x.paragraph_line, x.ordinal) for x in s[:2]] == [(1868, 1), (1868, 2)]
-    assert [(x.paragraph_line, x.ordinal) for x in s[43:45]] == [(1876, 1), (1876, 2)]
+    assert [(x.paragraph, x.ordinal) for x in s[:2]] == [("1868", 1), ("1868", 2)]
+    assert [(x.paragraph, x.ordinal) for x in s[43:45]] == [("1876", 1), ("1876", 2)]
     # the itemised list of 机关运行经费 declares 明细相加=合计: its items are parts of the total
     assert "明细相加" in s[23].sentence
     # the project list adds up to 项目支出 (R45 / R48 then stay silent)

@@ -18,7 +18,7 @@ import rdflib
 from budgetkg import uris
 from budgetkg.config import ONTOLOGY_DIR, base_iri
 from budgetkg.identity import Identity
-from budgetkg.model import Issue, Paragraph, Row, SourceDocument
+from budgetkg.model import Issue, Paragraph, Row, SourceDocument, paragraph_keys
 from budgetkg.recognise import Column, ItemSpec, RecognisedTable, squash
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -281,15 +281,15 @@ class _DocumentMapper:
         for p, o in ((RDF + "type", self.bkg("Region")), (SKOS + "notation", S(ident.region_code)),
                      (RDFS + "label", zh(ident.region_name))):
             self.add(region, p, o, shared=True)
-        for p in doc.paragraphs:
-            self.map_paragraph(p)
+        for p, key in zip(doc.paragraphs, paragraph_keys(doc.paragraphs), strict=True):
+            self.map_paragraph(p, key)
         stats = [self.map_table(t) for t in tables]
         for t in tables:
             self.issues.extend(t.issues)
         return MappedDocument(self.iri, self.triples, self.shared, stats, self.issues, doc.sha256)
 
-    def map_paragraph(self, p: Paragraph) -> None:
-        iri = f"{self.iri}/paragraph/{p.line}"
+    def map_paragraph(self, p: Paragraph, key: str) -> None:
+        iri = uris.paragraph(self.iri, key)
         self.add(iri, RDF + "type", self.bkg("Paragraph"))
         self.add(iri, RDF + "value", zh(p.text))
         self.add(iri, self.bkg("sourceLine"), typed(p.line, "integer"))

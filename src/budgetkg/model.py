@@ -47,6 +47,17 @@ class Paragraph:
 Block = RawTable | Paragraph
 
 
+def paragraph_keys(paragraphs: list[Paragraph]) -> list[str]:
+    """A key per paragraph, unique in its document: its line, and for the second and later
+    paragraphs sharing a line (a PDF page) ``{line}.{k}``."""
+    seen: dict[int, int] = {}
+    keys = []
+    for p in paragraphs:
+        seen[p.line] = seen.get(p.line, 0) + 1
+        keys.append(str(p.line) if seen[p.line] == 1 else f"{p.line}.{seen[p.line]}")
+    return keys
+
+
 @dataclass
 class SourceDocument:
     """A source file after reading: its identity and its blocks in reading order."""

@@ -35,7 +35,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from budgetkg import uris
-from budgetkg.model import Paragraph, SourceDocument
+from budgetkg.model import Paragraph, SourceDocument, paragraph_keys
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -77,7 +77,7 @@ _YEAR_PREFIX = re.compile(r"^(?:\d{4}年度?|本年度?|上年末?|当年)[，,]
 class Statement:
     """One figure stated in the text."""
 
-    paragraph_line: int
+    paragraph: str  # the paragraph's key (budgetkg.model.paragraph_keys)
     ordinal: int  # 1-based position among the statements of its paragraph
     indicator: str  # notation of a code:narrative-indicator concept
     kind: str  # "amount" | "change"
@@ -111,14 +111,14 @@ _INDICATORS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for name, pattern in (
         ("three-public-total",
          r"[“\"]?三公[”\"]?经费(?:财政拨款)?(?:支出)?(?:预算|预算数)?(?:安排|合计|共计)?(?:为|是)?$"),
-        ("outbound-travel", r"因公出国[（(]境[)）](?:费|经费)(?:支出)?(?:预算)?(?:为)?$"),
-        ("official-vehicles", r"公务(?:用)?车(?:辆)?购置及运(?:行维护|行|维)费?(?:支出)?(?:预算)?(?:为)?$"),
-        ("vehicle-purchase", r"公务(?:用)?车(?:辆)?购置(?:费|支出)(?:预算)?(?:为)?$"),
-        ("vehicle-operation", r"公务(?:用)?车(?:用车)?运行(?:维护)?(?:费|支出)(?:预算)?(?:为)?$"),
-        ("official-reception", r"公务接待(?:费|支出)(?:预算)?(?:为)?$"),
+        ("outbound-travel", r"因公出国[（(]境[)）](?:费|经费)(?:预算)?(?:支出)?(?:预算)?(?:为)?$"),
+        ("official-vehicles", r"公务(?:用)?车(?:辆)?购置及运(?:行维护|行|维)费?(?:预算)?(?:支出)?(?:预算)?(?:为)?$"),
+        ("vehicle-purchase", r"公务(?:用)?车(?:辆)?购置(?:费)?(?:预算)?(?:支出)?(?:预算)?(?:为)?$"),
+        ("vehicle-operation", r"公务(?:用)?车(?:用车)?运行(?:维护)?(?:费(?:预算)?(?:支出)?|支出)(?:预算)?(?:为)?$"),
+        ("official-reception", r"公务接待(?:费(?:预算)?(?:支出)?|支出)(?:预算)?(?:为)?$"),
         ("institution-operation-expenses", r"机关运行(?:经)?费(?:预算)?(?:共计)?(?:安排|支出)?(?:预算)?(?:为|是)?$"),
         ("fixed-assets", r"(?<!拟购置)(?<!购置)(?<!其他)固定资产(?:金额|总额|原值|账面价值)?(?:为|是)?$"),
-        ("government-procurement", r"政府采购(?:预算|金额)(?:总额)?(?:为|是)?$"),
+        ("government-procurement", r"(?<![类物程务])政府采购(?:支出)?(?:预算|金额)(?:总额)?(?:为|是)?$"),
         ("basic-expenditure", r"基本支出(?:预算)?(?:安排)?(?:为|是)?$"),
         ("project-expenditure", r"项目支出(?:预算)?(?:安排)?(?:为|是)?$"),
         ("personnel-expenditure", r"人员经费(?:支出)?(?:为|是)?$"),
@@ -132,16 +132,23 @@ _INDICATORS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("business-income", r"(?<!经营)事业收入(?:预算)?(?:为|是)?$"),
         ("other-income", r"其他(?:来源)?收入(?:预算)?(?:为|是)?$"),
         ("carry-over", r"(?:财政拨款)?(?:上年)?结转(?:结余|和结余)?(?:收入)?(?:为|是)?$"),
-        ("general-public-budget-expenditure", r"一般公共预算(?:财政)?拨款支出(?:预算)?(?:为|是)?$"),
-        ("government-fund-expenditure", r"政府性基金(?:预算)?(?:财政)?拨款支出(?:预算)?(?:为|是)?$"),
+        ("general-public-budget-expenditure", r"一般公共预算(?:财政)?拨款(?:预算)?支出(?:预算)?(?:为|是)?$"),
+        ("government-fund-expenditure", r"政府性基金(?:预算)?(?:财政)?(?:拨款)?支出(?:预算)?(?:支出)?(?:为|是)?$"),
         ("state-capital-expenditure", r"国有资本经营预算(?:财政)?拨款支出(?:预算)?(?:为|是)?$"),
-        ("fiscal-appropriation-expenditure", r"财政拨款支出(?:预算)?(?:为|是)?$"),
+        ("fiscal-appropriation-expenditure", r"财政拨款(?:预算)?支出(?:预算)?(?:为|是)?$"),
         ("income-total", r"(?:预算收入|收入预算|本年收入合计|收入合计|(?<!支出)收入总计|全部收入)(?:安排)?(?:为|是)?$"),
         ("expenditure-total",
-         r"(?<!收入)(?:预算支出|支出预算|本年支出合计|支出合计|支出总计|全部支出)(?:安排)?(?:为|是)?$"),
+         # not after an item or a fund (…费预算支出, 财政拨款预算支出): those name a part, not the total
+         r"(?<!收入)(?<!费)(?<!拨款)(?<!购置)(?<!采购)(?<!基金)(?<!支出)"
+         r"(?:预算支出|支出预算|本年支出合计|支出合计|支出总计|全部支出)(?:安排)?(?:为|是)?$"),
     )
 )
 _PROJECT = re.compile(r"项目$")
+_SPLITS = {"basic-expenditure", "project-expenditure", "personnel-expenditure", "public-expenditure"}
+_QUALIFIED = re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本经营")
+_CHANGE_VERB = re.compile(r"^(?:增加|减少|增长|下降|降低|提高)")
+#: A sentence about one classification subject: "住房改革支出(款)：…", "（类）".
+_SUBJECT_LEVEL = re.compile(r"[（(][类款项][)）]")
 _ARRANGED = re.compile(r"^(?:预算)?安排(?:资金)?(?:为)?$")
 #: Items of a 三公 list: the indicators that are parts of the 三公 total or of its vehicle item.
 _THREE_PUBLIC_ITEMS = {"outbound-travel", "official-vehicles", "vehicle-purchase", "vehicle-operation",
@@ -306,6 +313,15 @@ def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool) -> l
             last_end = m.end()
             continue
         indicator = classify(stripped)
+        if indicator == "expenditure-total" and _SUBJECT_LEVEL.search(text[lo:start]):
+            # "住房改革支出(款)：2018 年预算支出合计…": the total of one 类/款/项, not of the budget
+            indicator = None
+        if indicator in _SPLITS and _QUALIFIED.search(stripped):
+            # "财政拨款基本支出预算…": the split of one fund, not of the budget (tables compare totals)
+            indicator = None
+        if indicator is not None and _CHANGE_VERB.match(_LEADING.sub("", stripped)):
+            # "增加基本支出 844.15 万元": a change stated before its subject, not an amount
+            indicator = None
         item_label = ""
         if indicator is None and _ARRANGED.match(_LEADING.sub("", stripped)):
             # "…项目，安排10.00万元": the project is named in the clause before.
@@ -344,9 +360,9 @@ def _list_owner(raws: list[_Raw]) -> int | None:
 
 def extract(doc: SourceDocument, year: int | None = None) -> list[Statement]:
     """Every figure of the document's narrative that names a known indicator, in reading order."""
-    paragraphs = doc.paragraphs
+    keys = paragraph_keys(doc.paragraphs)
     out: list[Statement] = []
-    counters: dict[int, int] = {}
+    counters: dict[str, int] = {}
     for run in _runs(doc):
         three_public: int | None = None  # the section's "三公" total (its items follow in later sentences)
         vehicles: int | None = None
@@ -356,10 +372,10 @@ def extract(doc: SourceDocument, year: int | None = None) -> list[Statement]:
             base = len(out)
             declared = bool(_SELF_DECLARED_SUM.search(sentence))
             for raw in raws:
-                para = paragraphs[run.owners[raw.num_start]]
-                counters[para.line] = counters.get(para.line, 0) + 1
+                key = keys[run.owners[raw.num_start]]
+                counters[key] = counters.get(key, 0) + 1
                 out.append(Statement(
-                    paragraph_line=para.line, ordinal=counters[para.line], indicator=raw.indicator, kind=raw.kind,
+                    paragraph=key, ordinal=counters[key], indicator=raw.indicator, kind=raw.kind,
                     amount=raw.amount, printed=raw.printed, unit=raw.unit, unit_text=raw.unit_text,
                     decimals=raw.decimals, span=run.text[raw.start : raw.end].strip().replace("\n", ""),
                     sentence=sentence, label=raw.label, direction=raw.direction,
@@ -397,10 +413,14 @@ def _parent(raws: list[_Raw], k: int, base: int, declared: bool, three_public: i
         if raw.subject is None and raw.indicator in ("basic-expenditure", "project-expenditure"):
             return last("expenditure-total", "change")
         return None
+    # A split is a complete list only when the sentence states both parts.
+    stated = {r.indicator for r in raws if r.kind == "amount"}
     if raw.indicator in ("personnel-expenditure", "public-expenditure"):
-        return last("basic-expenditure")
+        both = {"personnel-expenditure", "public-expenditure"} <= stated
+        return last("basic-expenditure") if both else None
     if raw.indicator in ("basic-expenditure", "project-expenditure"):
-        return last("expenditure-total")
+        both = {"basic-expenditure", "project-expenditure"} <= stated
+        return last("expenditure-total") if both else None
     if raw.indicator == "project":
         return last("project-expenditure")
     if raw.indicator == "itemised-entry":
@@ -425,7 +445,7 @@ def _with(s: Statement, **changes: object) -> Statement:
 
 
 def statement_iri(document_iri: str, s: Statement) -> str:
-    return f"{document_iri}/paragraph/{s.paragraph_line}/figure/{s.ordinal}"
+    return f"{uris.paragraph(document_iri, s.paragraph)}/figure/{s.ordinal}"
 
 
 def _dec(value: Decimal) -> ox.Literal:
@@ -443,7 +463,7 @@ def triples(document_iri: str, statements: list[Statement]) -> list[ox.Triple]:
         out.append(ox.Triple(s, ox.NamedNode(p), o))
 
     for node, s in zip(iris, statements, strict=True):
-        paragraph = ox.NamedNode(f"{document_iri}/paragraph/{s.paragraph_line}")
+        paragraph = ox.NamedNode(uris.paragraph(document_iri, s.paragraph))
         add(node, RDF + "type", ox.NamedNode(bkg + "NarrativeFigure"))
         add(node, bkg + "indicator", ox.NamedNode(uris.concept("narrative-indicator", s.indicator)))
         add(node, bkg + "figureKind", ox.NamedNode(uris.concept("figure-kind", s.kind)))

@@ -87,6 +87,11 @@ def observation(dataset_iri: str, item_key: str, column_key: str) -> str:
     return f"{dataset_iri}/obs/{segment(item_key)}/{segment(column_key)}"
 
 
+def paragraph(document_iri: str, key: str) -> str:
+    """A prose paragraph; ``key`` from :func:`budgetkg.model.paragraph_keys`."""
+    return f"{document_iri}/paragraph/{key}"
+
+
 def validation_graph(document_iri: str) -> str:
     return f"{document_iri}/validation"
 

@@ -9,7 +9,13 @@ What it produces, page by page (``Row.line``, ``RawTable.line`` and ``Paragraph.
   that encloses other cells is a frame drawn around the table (Jiangsu frames title and grid
   together), not a cell, and is left out; the remaining cell edges give the columns and rows,
   and a cell spanning several of them is recorded in ``RawTable.merges`` with its text in its
-  top-left position (the covered positions are ``""``).
+  top-left position (the covered positions are ``""``). White unstroked rectangles overlapping a
+  table of drawn rules are cell backgrounds (painted in strips inside the rules), not edges; a
+  table laid out only with white boxes is kept. A grid drawn off the page (past the page's box:
+  not printed) is no table; its text is prose.
+* **Tables ruled as one**: an inner grid row holding only a table title (``…表``) followed by a
+  header-block row (``部门：…``) starts the next table: the grid is split there, and the title
+  and header block of the lower table are read as text lines like any other.
 * **Cell text** is the text of the characters inside the cell as pdfplumber extracts it: the
   printed text, thousands separators kept (``"1,234.56"``), a cell printed on several lines
   keeps its line breaks (``"事业单位\\n经营收入"``); nothing else is changed.
@@ -20,7 +26,8 @@ What it produces, page by page (``Row.line``, ``RawTable.line`` and ``Paragraph.
   as metadata; a line continuing a wrapped metadata segment is kept as its own cell. The
   non-metadata line just above them is the title, preceded by a table-number line
   (``公开01表``, ``表1``, ``附表2``) when one is printed on a line of its own. Earlier lines are
-  prose.
+  prose. A grid with no title at the top of a page takes as its title the title line (``…表``)
+  printed alone at the foot of the previous page, below its last grid.
 * **Continuation**: a grid printed with no title above it, on a page whose previous block is a
   table with the same number of columns, continues that table (rows appended, their ``line``
   the new page). Leading rows identical to the first rows of the table (a repeated header) are
@@ -80,7 +87,8 @@ class _Grid:
     merges: list[tuple[int, int, int, int]]
     cells: list[tuple[float, float, float, float]]
     columns: list[float]
-    source: Any = None  # the pdfplumber table
+    ys: list[float] = field(default_factory=list)  # the row edges
+    source: Any = None  # the cell rectangles the grid was built from
 
 
 @dataclass
@@ -117,8 +125,34 @@ def _contains(outer: tuple[float, ...], inner: tuple[float, ...]) -> bool:
             and inner[2] <= outer[2] + t and inner[3] <= outer[3] + t)
 
 
-def _grid(table: Any, chars: list[dict[str, Any]], columns: list[float] | None = None) -> _Grid | None:
-    """The grid of a pdfplumber table: frames dropped, spans recorded as merges.
+def _grids(raw: list[tuple[float, ...]], chars: list[dict[str, Any]]) -> list[_Grid]:
+    """The grids of a pdfplumber table's cell rectangles: one, or several when tables printed
+    one under the other are ruled as one (an inner row holding only a table title, followed by a
+    header-block row, starts the next table: the rows from it on are their own grid, whose
+    title and header block are left to the title block)."""
+    grid = _grid(raw, chars)
+    if grid is None:
+        return []
+    cells = [c for c in raw if not any(_contains(c, other) for other in raw)]
+    for r in range(1, len(grid.rows) - 1):
+        texts = [t.replace(" ", "") for t in grid.rows[r] if t.strip()]
+        if not (len(texts) == 1 and _TITLE_CELL.search(texts[0]) and "\n" not in texts[0]):
+            continue
+        meta = [t.replace(" ", "") for t in grid.rows[r + 1] if t.strip()]
+        if not any(_META_LINE.search(t) for t in meta):
+            continue
+        cut = grid.ys[r]
+        if any(c[1] < cut - _EDGE_TOLERANCE and c[3] > cut + _EDGE_TOLERANCE for c in cells):
+            continue  # a cell across the title row: not two tables
+        upper = [c for c in cells if c[3] <= cut + _EDGE_TOLERANCE]
+        lower = [c for c in cells if c[1] >= cut - _EDGE_TOLERANCE]
+        return _grids(upper, chars) + _grids(lower, chars)
+    return [grid]
+
+
+def _grid(raw: list[tuple[float, ...]], chars: list[dict[str, Any]],
+          columns: list[float] | None = None) -> _Grid | None:
+    """The grid of a pdfplumber table's cell rectangles: frames dropped, spans recorded as merges.
 
     A first row that is one cell across the whole grid (a title box drawn inside the frame)
     is not part of the grid: its text is left to the title block. ``columns`` imposes the
@@ -126,7 +160,6 @@ def _grid(table: Any, chars: list[dict[str, Any]], columns: list[float] | None =
     """
     from pdfplumber.utils import extract_text
 
-    raw = [tuple(c) for c in table.cells]
     cells = [c for c in raw if not any(_contains(c, other) for other in raw)]
     while cells:
         xs = columns or _cluster([c[0] for c in cells] + [c[2] for c in cells])
@@ -163,7 +196,7 @@ def _grid(table: Any, chars: list[dict[str, Any]], columns: list[float] | None =
                   if r > 0 or rs > 1]
         cells = [c for c in cells if c[3] > ys[0] + _EDGE_TOLERANCE]
     merges = [m for m in merges if m[2] > 1 or m[3] > 1]
-    return _Grid(ys[0], ys[-1], rows, merges, cells, xs)
+    return _Grid(ys[0], ys[-1], rows, merges, cells, xs, ys, raw)
 
 
 def _banner(row: list[str]) -> bool:
@@ -174,6 +207,42 @@ def _banner(row: list[str]) -> bool:
     if len(texts) == 1 and _TITLE_CELL.search(texts[0]) and "\n" not in texts[0]:
         return True
     return all(_META_LINE.search(t) for t in texts)
+
+
+def _white(color: Any) -> bool:
+    """A fill colour that is white: gray 1, RGB (1, 1, 1) or CMYK (0, 0, 0, 0)."""
+    if isinstance(color, int | float):
+        color = (color,)
+    if not isinstance(color, tuple | list) or not color or not all(isinstance(v, int | float) for v in color):
+        return False  # a pattern or an unknown colour space: taken as drawn
+    return all(v >= 0.99 for v in color) if len(color) in (1, 3) else len(color) == 4 and not any(color)
+
+
+def _drawn(obj: dict[str, Any]) -> bool:
+    """Not a white, unstroked rectangle (a cell's background painted over the white page: it
+    draws no rule, but its four sides would be taken as cell edges)."""
+    return not (obj.get("object_type") == "rect" and obj.get("fill") and not obj.get("stroke")
+                and _white(obj.get("non_stroking_color")))
+
+
+def _tables(page: Any) -> list[list[tuple[float, ...]]]:
+    """The cell rectangles of each table of the page, found from its drawn rules.
+
+    White unstroked rectangles are left out when they overlap a table of drawn rules: there they
+    are cell backgrounds (painted in strips inside the black rules, their sides would be taken
+    for cell edges and misalign the grid). A table made only of white rectangles (boxes laid out
+    without visible rules) is kept as it is found.
+    """
+    drawn = page.filter(_drawn).find_tables(TABLE_SETTINGS)
+    out = [[tuple(c) for c in t.cells] for t in drawn]
+    for t in page.find_tables(TABLE_SETTINGS):
+        if not any(_overlap(t.bbox, d.bbox) for d in drawn):
+            out.append([tuple(c) for c in t.cells])
+    return out
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _fits(edges: list[float], columns: list[float]) -> bool:
@@ -295,6 +364,7 @@ def _read_blocks(path: Path, data: bytes) -> list[Block]:
     has_meta: dict[int, bool] = {}  # id(RawTable) -> its first row is the header block
     last_table: RawTable | None = None  # the table a grid at the top of the next page may continue
     last_columns: list[float] = []
+    orphan: Paragraph | None = None  # a title printed at the foot of the previous page
     any_text = False
     try:
         for number, page in enumerate(pdf.pages, start=1):
@@ -302,10 +372,11 @@ def _read_blocks(path: Path, data: bytes) -> list[Block]:
                 chars = page.chars
                 any_text = any_text or any(c["text"].strip() for c in chars)
                 grids = []
-                for t in page.find_tables(TABLE_SETTINGS):
-                    if g := _grid(t, chars):
-                        g.source = t
-                        grids.append(g)
+                for cells in _tables(page):
+                    grids.extend(_grids(cells, chars))
+                # a grid drawn off the page (content past the page's box, not printed) is not a
+                # table of the page: its text is kept as prose
+                grids = [g for g in grids if g.top < page.bbox[3] and g.bottom > page.bbox[1]]
                 lines = _page_lines(page, grids)
             except ReadError:
                 raise
@@ -333,6 +404,11 @@ def _read_blocks(path: Path, data: bytes) -> list[Block]:
                     table = last_table
                     _append(table, grid, has_meta[id(table)], number)
                 else:
+                    if gi == 0 and not title and not prose and orphan is not None:
+                        # the title printed alone at the foot of the previous page, its header
+                        # block and grid on this one
+                        del blocks[next(i for i, b in enumerate(blocks) if b is orphan)]
+                        title = [_Line(0, 0, orphan.text, 0)]
                     rows = [Row(tuple(seg for ln in meta for seg in ln.segments), number)] if meta else []
                     offset = len(rows)
                     rows += [Row(tuple(r), number) for r in grid.rows]
@@ -352,6 +428,9 @@ def _read_blocks(path: Path, data: bytes) -> list[Block]:
                     cursor += 1
             rest = lines[cursor:]
             blocks.extend(Paragraph(ln.text, number) for ln in rest)
+            texts = [b for b in blocks[len(blocks) - len(rest):] if not _PAGE_NUMBER.match(b.text)]
+            orphan = texts[-1] if texts and grids and _TITLE_CELL.search(texts[-1].text.replace(" ", "")) \
+                and rest[0].top > grids[-1].bottom else None
             if any(not _PAGE_NUMBER.match(ln.text) for ln in rest):
                 last_table = None  # prose after it: a grid on the next page is not its continuation
             page.flush_cache()
