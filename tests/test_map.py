@@ -150,3 +150,23 @@ def test_normalise_label() -> None:
     assert normalise_label("    其中：公务用车购置费") == "公务用车购置费"
     assert normalise_label("二十二、国有资本经营预算支出") == "国有资本经营预算支出"
     assert normalise_label("1、房屋（平方米）") == "房屋（平方米）"
+
+
+def test_functional_class_from_a_cut_label() -> None:
+    from budgetkg.map import functional_class
+
+    assert functional_class("社会保障和就业支出") == "208"
+    assert functional_class("社会保障和就") == "208"  # the PDF cell wrapped 业支出 onto a lost line
+    assert functional_class("一般公") is None  # too short to be sure
+    assert functional_class("资源勘探") == "215"
+    assert functional_class("其他支出") == "229"
+    assert functional_class("国有资本经营预算") == "223"
+
+
+def test_region_with_the_divisions_above_it(mapped: tuple[list[RecognisedTable], MappedDocument, Store]) -> None:
+    _, _, store = mapped
+    q = f"""PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+      SELECT ?code ?label {{ <{BASE}id/region/130303> dcterms:isPartOf* ?r . ?r rdfs:label ?label ;
+        <http://www.w3.org/2004/02/skos/core#notation> ?code }} ORDER BY ?code"""
+    assert [(s["code"].value, s["label"].value) for s in store.query(q)] == [
+        ("130000", "河北省"), ("130300", "河北省秦皇岛市"), ("130303", "河北省秦皇岛市山海关区")]

@@ -83,13 +83,30 @@ class Identity:
 @lru_cache(maxsize=256)
 def region_of(name: str) -> tuple[str, str]:
     """(adcode, region name) of the most precise administrative division named in ``name``."""
+    chain = region_chain(name)
+    return chain[-1] if chain else ("", "")
+
+
+@lru_cache(maxsize=256)
+def region_chain(name: str) -> tuple[tuple[str, str], ...]:
+    """The divisions named in ``name`` from the province down, each (GB/T 2260 code, full name):
+    山海关区 → (130000 河北省), (130300 河北省秦皇岛市), (130303 河北省秦皇岛市山海关区). The codes of
+    the levels above come from the code's structure (2 digits province, 4 digits prefecture)."""
     import cpca  # deferred: it loads its division table (pandas) on import
 
-    frame = cpca.transform([name])
-    row = frame.iloc[0]
-    parts = [str(row[k]) for k in ("省", "市", "区") if isinstance(row[k], str) and row[k] != "市辖区"]
+    row = cpca.transform([name]).iloc[0]
     code = row["adcode"]
-    return (str(code) if isinstance(code, str) and code else "", "".join(parts))
+    if not (isinstance(code, str) and code):
+        return ()
+    chain: list[tuple[str, str]] = []
+    label = ""
+    for key, level_code in (("省", code[:2] + "0000"), ("市", code[:4] + "00"), ("区", code)):
+        part = row[key]
+        if not isinstance(part, str) or part == "市辖区" or level_code in {c for c, _ in chain}:
+            continue
+        label += part
+        chain.append((level_code, label))
+    return tuple(chain)
 
 
 def _named(cells: list[str]) -> list[str]:

@@ -17,7 +17,7 @@ import rdflib
 
 from budgetkg import uris
 from budgetkg.config import ONTOLOGY_DIR, base_iri
-from budgetkg.identity import Identity
+from budgetkg.identity import Identity, region_chain
 from budgetkg.model import Issue, Paragraph, Row, SourceDocument, paragraph_keys
 from budgetkg.recognise import Column, ItemSpec, RecognisedTable, squash
 
@@ -99,6 +99,19 @@ def functional_class_names(base: str) -> dict[str, str]:
     return names
 
 
+def functional_class(label: str) -> str | None:
+    """The 类 code a normalised row label names. A label cut short by a narrow printed cell
+    (八、社会保障和就 for 社会保障和就业支出) names the one class whose name it begins, if it is
+    long enough (4+ characters) to name only one."""
+    names = functional_class_names(base_iri())
+    if label in names:
+        return names[label]
+    if len(label) < 4:
+        return None
+    starts = {code for name, code in names.items() if name.startswith(label)}
+    return starts.pop() if len(starts) == 1 else None
+
+
 @lru_cache(maxsize=4)
 def seed_concepts(base: str) -> frozenset[str]:
     """IRIs of the concepts ``ontology/codelists.ttl`` already defines (not minted again)."""
@@ -167,7 +180,7 @@ class _ItemMatcher:
         for i in order:
             spec = self.specs[i]
             if spec.functional_class:
-                code = functional_class_names(base_iri()).get(text)
+                code = functional_class(text)
                 if code:
                     return ("functional", code)
                 continue
@@ -278,9 +291,16 @@ class _DocumentMapper:
             self.add(self.dept, SKOS + "altLabel", zh(ident.department_name), shared=True)
         if ident.department_code:
             self.add(self.dept, SKOS + "notation", S(ident.department_code), shared=True)
-        for p, o in ((RDF + "type", self.bkg("Region")), (SKOS + "notation", S(ident.region_code)),
-                     (RDFS + "label", zh(ident.region_name))):
-            self.add(region, p, o, shared=True)
+        chain = [(c, n) for c, n in region_chain(ident.department_name) if c != ident.region_code]
+        chain.append((ident.region_code, ident.region_name))
+        parent = None
+        for code, name in chain:  # the region and the divisions above it (province, prefecture)
+            iri = uris.region(code)
+            for p, o in ((RDF + "type", self.bkg("Region")), (SKOS + "notation", S(code)), (RDFS + "label", zh(name))):
+                self.add(iri, p, o, shared=True)
+            if parent:
+                self.add(iri, DCT + "isPartOf", parent, shared=True)
+            parent = iri
         for p, key in zip(doc.paragraphs, paragraph_keys(doc.paragraphs), strict=True):
             self.map_paragraph(p, key)
         stats = [self.map_table(t) for t in tables]
