@@ -86,38 +86,41 @@ _THIN = Side(style="thin")
 _RULED = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
-def write_xlsx(doc: SourceDocument, path: Path) -> None:
+def write_xlsx(doc: SourceDocument, path: Path, *, shift: tuple[int, int] = (0, 0)) -> None:
+    """Each table on its own sheet; ``shift`` moves everything down and right by (rows, columns)."""
+    dr, dc = shift
     book = openpyxl.Workbook()
     book.remove(book.active)
     for n, table in enumerate(doc.tables, start=1):
         ws = book.create_sheet(f"表{n}")
         before, grid, merges, after, width = _layout(table)
-        ws.cell(1, 1, table.title)
-        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-        r = 2
+        ws.cell(1 + dr, 1 + dc, table.title)
+        ws.merge_cells(start_row=1 + dr, start_column=1 + dc, end_row=1 + dr, end_column=width + dc)
+        r = 2 + dr
         for cells in before:  # the header block: one sheet row, one cell per printed segment
             for c, text in enumerate(cells, start=1):
-                ws.cell(r, c, text)
+                ws.cell(r, c + dc, text)
             r += 1
         top = r
         for k, cells in enumerate(grid):
             for c, text in enumerate(cells, start=1):
                 if text:
-                    ws.cell(top + k, c, text)
+                    ws.cell(top + k, c + dc, text)
         for k, c, rs, cs in merges:
-            ws.merge_cells(start_row=top + k, start_column=c + 1, end_row=top + k + rs - 1, end_column=c + cs)
+            ws.merge_cells(start_row=top + k, start_column=c + 1 + dc, end_row=top + k + rs - 1,
+                           end_column=c + cs + dc)
         r = top + len(grid)
         for cells in after:
             for c, text in enumerate(cells, start=1):
                 if text:
                     value, fmt = _xlsx_value(text)
-                    ws.cell(r, c, value).number_format = fmt
+                    ws.cell(r, c + dc, value).number_format = fmt
             r += 1
-        for row in ws.iter_rows(min_row=top, max_row=r - 1, max_col=width):  # a ruled table, as published
-            for cell in row:
+        for row in ws.iter_rows(min_row=top, max_row=r - 1, min_col=1 + dc, max_col=width + dc):
+            for cell in row:  # a ruled table, as published
                 cell.border = _RULED
         for note in table.notes:
-            ws.cell(r, 1, note)
+            ws.cell(r, 1 + dc, note)
             r += 1
     book.save(path)
 
@@ -543,3 +546,15 @@ def test_column_letters_of_the_converted_workbook(converted: dict[str, Path]) ->
     ws = book["表1"]
     assert sorted(str(m) for m in ws.merged_cells.ranges) == sorted(
         ["A1:E1", "A3:A4", "B3:C3", "D3:E3"])
+
+
+def test_shifted_tables_read_the_same(sample: SourceDocument, sample_store: Store, tmp_path: Path) -> None:
+    """Tables that start lower and further right on their sheets are found and mean the same."""
+    path = tmp_path / "shifted.xlsx"
+    write_xlsx(sample, path, shift=(3, 2))
+    doc = read_document(path)
+    assert [t.kind for t in _recognised(doc)] == [t.kind for t in _recognised(sample)]
+    store = Store(tmp_path / "store")
+    (report,) = build(store, [path])
+    assert report.loaded and report.observations == 292
+    assert _observations(store) == _observations(sample_store)
