@@ -54,3 +54,22 @@ def test_spending_by_cofog_on_the_sample(sample_store: Store) -> None:
         ("07", "Health", Decimal(402600), 1),
         ("10", "Social protection", Decimal(1358000), 1),
     ]
+
+
+def test_void_and_dcat_describe_coverage_distributions_and_linksets(sample_store: Store) -> None:
+    from budgetkg.metadata import void_triples
+
+    root = "http://127.0.0.1:8000/"
+    g = {(t.subject.value, t.predicate.value, t.object.value) for t in void_triples(sample_store, root)}
+    ds = root + ".well-known/void#dataset"
+    dcat, dct = "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/"
+    assert (root + ".well-known/void#catalog", dcat + "dataset", ds) in g
+    assert (ds, "http://rdfs.org/ns/void#subset", root + "id/linkset/functional-cofog") in g
+    # the departments' own regions (the divisions above them are linked from those by dcterms:isPartOf)
+    assert {o for s, p, o in g if s == ds and p == dct + "spatial"} == {root + "id/region/130303"}
+    period = root + ".well-known/void#temporal"
+    assert {(p, o) for s, p, o in g if s == period and p != "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"} == {
+        (dcat + "startDate", "2023"), (dcat + "endDate", "2023")}
+    downloads = {o for s, p, o in g if p == dcat + "downloadURL"}
+    assert downloads == {root + "dumps/all.nq.gz", root + "dumps/all.trig.gz", root + "dumps/all.ttl.gz"}
+    assert not any(p == dct + "license" for _, p, _ in g)  # none configured: none claimed

@@ -4,6 +4,7 @@ page's data, and the store state that makes dumps cacheable (ETags)."""
 from __future__ import annotations
 
 import hashlib
+import os
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -14,6 +15,10 @@ from budgetkg.dumps import DUMP_FORMATS, document_dumps
 from budgetkg.render import CSVW, DCT, ORG, PROV, QB, RDF_TYPE, SD, SH, SKOS, VOID
 from budgetkg.sparql import examples
 from budgetkg.store import Store
+
+DCAT = "http://www.w3.org/ns/dcat#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+IANA = "https://www.iana.org/assignments/media-types/"
 
 DATASET_TITLE = "budgetkg: Chinese departmental budget disclosures as Linked Open Data"
 DATASET_DESCRIPTION = (
@@ -143,4 +148,56 @@ def void_triples(store: Store, root: str) -> list[ox.Triple]:
         ]
         if graph in documents:
             triples.append(ox.Triple(sub, nn(VOID + "dataDump"), nn(document_dumps(root, graph)["nq.gz"])))
-    return triples
+    return triples + linkset_triples(store, ds) + dcat_triples(store, root, ds)
+
+
+def linkset_triples(store: Store, ds: ox.NamedNode) -> list[ox.Triple]:
+    """Each void:Linkset of the vocabularies (e.g. functional classes → COFOG) as a subset; its
+    own description (method, predicates, count) is in the code-list graph."""
+    q = f"SELECT DISTINCT ?ls {{ ?ls a <{VOID}Linkset> }} ORDER BY ?ls"
+    return [ox.Triple(ds, ox.NamedNode(VOID + "subset"), s["ls"]) for s in store.query(q)]  # type: ignore[union-attr]
+
+
+def dcat_triples(store: Store, root: str, ds: ox.NamedNode) -> list[ox.Triple]:
+    """DCAT: a catalog of the dataset, its dump distributions, the SPARQL service, and the years
+    and regions the data covers. A licence is stated only when ``BUDGETKG_DATA_LICENSE`` names
+    one (the publisher's terms are not ours to guess)."""
+    nn, lit = ox.NamedNode, ox.Literal
+    a = nn(RDF_TYPE)
+    catalog, service = nn(root + ".well-known/void#catalog"), nn(root + ".well-known/void#sparql-service")
+    out = [
+        ox.Triple(catalog, a, nn(DCAT + "Catalog")),
+        ox.Triple(catalog, nn(DCT + "title"), lit(DATASET_TITLE, language="en")),
+        ox.Triple(catalog, nn(DCAT + "dataset"), ds),
+        ox.Triple(catalog, nn(DCAT + "service"), service),
+        ox.Triple(ds, a, nn(DCAT + "Dataset")),
+        ox.Triple(service, a, nn(DCAT + "DataService")),
+        ox.Triple(service, nn(DCAT + "endpointURL"), nn(root + "sparql")),
+        ox.Triple(service, nn(DCAT + "servesDataset"), ds),
+        ox.Triple(service, nn(DCT + "conformsTo"), nn("https://www.w3.org/TR/sparql11-protocol/")),
+    ]
+    for ext, media in (("nq.gz", "application/n-quads"), ("trig.gz", "application/trig"), ("ttl.gz", "text/turtle")):
+        dist = nn(root + f".well-known/void#dump-{ext.split('.')[0]}")
+        out += [
+            ox.Triple(ds, nn(DCAT + "distribution"), dist),
+            ox.Triple(dist, a, nn(DCAT + "Distribution")),
+            ox.Triple(dist, nn(DCAT + "downloadURL"), nn(root + f"dumps/all.{ext}")),
+            ox.Triple(dist, nn(DCAT + "mediaType"), nn(IANA + media)),
+            ox.Triple(dist, nn(DCAT + "compressFormat"), nn(IANA + "application/gzip")),
+        ]
+    years = [int(s["y"].value) for s in store.query(  # type: ignore[union-attr]
+        f"SELECT DISTINCT ?y {{ ?d <{uris.vocab()}fiscalYear> ?year BIND(STRAFTER(STR(?year), \"year/\") AS ?y) }}")
+        if s["y"] is not None and s["y"].value.isdigit()]
+    if years:
+        period = nn(root + ".well-known/void#temporal")
+        out += [
+            ox.Triple(ds, nn(DCT + "temporal"), period),
+            ox.Triple(period, a, nn(DCT + "PeriodOfTime")),
+            ox.Triple(period, nn(DCAT + "startDate"), lit(str(min(years)), datatype=nn(XSD + "gYear"))),
+            ox.Triple(period, nn(DCAT + "endDate"), lit(str(max(years)), datatype=nn(XSD + "gYear"))),
+        ]
+    regions = store.query(f"SELECT DISTINCT ?r {{ ?d <{uris.vocab()}region> ?r }} ORDER BY ?r")
+    out += [ox.Triple(ds, nn(DCT + "spatial"), s["r"]) for s in regions]  # type: ignore[union-attr]
+    if licence := os.environ.get("BUDGETKG_DATA_LICENSE"):
+        out.append(ox.Triple(ds, nn(DCT + "license"), nn(licence)))
+    return out
