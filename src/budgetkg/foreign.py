@@ -86,9 +86,7 @@ def process_rdf(path: Path) -> tuple[MappedDocument, list] | None:
                 and t.object == ox.NamedNode("http://purl.org/linked-data/cube#DataSet")}
     triples += [ox.Triple(ds, ox.NamedNode(PROV + "wasDerivedFrom"), ox.NamedNode(iri)) for ds in sorted(
         datasets, key=str)]
-    scratch = Store()
-    scratch.load_vocabularies()
-    scratch.replace_graphs({iri: triples})
+    scratch = Store.scratch({iri: triples})
     findings = [f for c in sparql_constraints(load_shapes([DATACUBE_FILE]))
                 for f in run_sparql_constraint(scratch, c, [iri, uris.ontology_graph(), uris.codelists_graph()])]
     return MappedDocument(iri, triples, [], [], [], sha256), findings

@@ -82,9 +82,15 @@ def plain(value: Decimal) -> str:
 
 
 @lru_cache(maxsize=4)
+def _codelists(base: str) -> rdflib.Graph:
+    """``ontology/codelists.ttl``, parsed once per base IRI."""
+    return rdflib.Graph().parse(ONTOLOGY_DIR / "codelists.ttl", format="turtle", publicID=base)
+
+
+@lru_cache(maxsize=4)
 def functional_class_names(base: str) -> dict[str, str]:
     """类-level functional classification names → codes, from ``ontology/codelists.ttl``."""
-    graph = rdflib.Graph().parse(ONTOLOGY_DIR / "codelists.ttl", format="turtle", publicID=base)
+    graph = _codelists(base)
     scheme = rdflib.URIRef(base + "code/functional")
     names: dict[str, str] = {}
     for concept in graph.subjects(rdflib.URIRef(SKOS + "inScheme"), scheme):
@@ -115,7 +121,7 @@ def functional_class(label: str) -> str | None:
 @lru_cache(maxsize=4)
 def seed_concepts(base: str) -> frozenset[str]:
     """IRIs of the concepts ``ontology/codelists.ttl`` already defines (not minted again)."""
-    graph = rdflib.Graph().parse(ONTOLOGY_DIR / "codelists.ttl", format="turtle", publicID=base)
+    graph = _codelists(base)
     return frozenset(str(s) for s in graph.subjects(rdflib.RDF.type, rdflib.URIRef(SKOS + "Concept")))
 
 

@@ -66,9 +66,7 @@ def process(path: Path) -> tuple[MappedDocument, list]:
     from budgetkg.narrative import narrative_triples  # figures stated in the text (rules R40–R50)
 
     mapped.triples.extend(narrative_triples(doc, mapped.iri, ident.year))
-    scratch = Store()
-    scratch.load_vocabularies()
-    scratch.replace_graphs({mapped.iri: mapped.triples, uris.shared_graph(): mapped.shared})
+    scratch = Store.scratch({mapped.iri: mapped.triples, uris.shared_graph(): mapped.shared})
     findings = validate.validate_graph(scratch, mapped.iri)
     return mapped, findings
 

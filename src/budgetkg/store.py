@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import os
 import shutil
 import threading
@@ -51,6 +52,17 @@ class DocumentGraph:
 def _insert(graph: str, triples: Iterable[ox.Triple]) -> list[str]:
     body = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in triples)
     return [f"INSERT DATA {{ GRAPH <{graph}> {{\n{body} .\n}} }}"] if body else []
+
+
+@functools.lru_cache(maxsize=4)
+def vocabulary_graphs(base: str) -> dict[str, tuple[ox.Triple, ...]]:
+    """``ontology/*.ttl`` parsed once per process and base IRI: ``codelists*.ttl`` for the
+    code-list graph, every other file (vocabulary, alignments) for the ontology graph."""
+    graphs: dict[str, list[ox.Triple]] = {uris.ontology_graph(): [], uris.codelists_graph(): []}
+    for path in sorted(ONTOLOGY_DIR.glob("*.ttl")):
+        graph = uris.codelists_graph() if path.name.startswith("codelists") else uris.ontology_graph()
+        graphs[graph] += ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base)
+    return {g: tuple(t) for g, t in graphs.items()}
 
 
 class Store:
@@ -144,13 +156,16 @@ class Store:
         return self._memo[key]  # type: ignore[no-any-return]
 
     def load_vocabularies(self) -> None:
-        """(Re)load ``ontology/*.ttl``: ``codelists*.ttl`` into the code-list graph, every other
-        file (vocabulary, alignments) into the ontology graph."""
-        graphs: dict[str, list[ox.Triple]] = {uris.ontology_graph(): [], uris.codelists_graph(): []}
-        for path in sorted(ONTOLOGY_DIR.glob("*.ttl")):
-            graph = uris.codelists_graph() if path.name.startswith("codelists") else uris.ontology_graph()
-            graphs[graph] += ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base_iri())
-        self.replace_graphs(graphs)
+        """(Re)load ``ontology/*.ttl`` (see :func:`vocabulary_graphs`)."""
+        self.replace_graphs(vocabulary_graphs(base_iri()))
+
+    @classmethod
+    def scratch(cls, graphs: dict[str, Iterable[ox.Triple]]) -> Store:
+        """An in-memory store holding the vocabularies and ``graphs``: where one document is
+        validated before it is written to the real store."""
+        store = cls()
+        store.replace_graphs({**vocabulary_graphs(base_iri()), **graphs})
+        return store
 
     # -- reading -------------------------------------------------------------------------
 
