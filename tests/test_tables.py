@@ -5,13 +5,17 @@ from __future__ import annotations
 import csv
 import io
 
+import httpx
 import pyoxigraph as ox
 
 from budgetkg import uris
+from budgetkg.app import create_app
+from budgetkg.config import base_iri
 from budgetkg.read import read_document
 from budgetkg.recognise import recognise
 from budgetkg.store import Store
-from budgetkg.tables import rebuild_tables, resolve_document
+from budgetkg.tables import rebuild_grid, rebuild_tables, resolve_document
+from tests._server import LiveServer
 from tests.conftest import SAMPLE
 
 
@@ -40,3 +44,27 @@ def test_header_block_and_notes_are_kept(sample_store: Store, sample_document: s
 def test_document_by_file_name(sample_store: Store, sample_document: str) -> None:
     assert resolve_document(sample_store, SAMPLE.name) == sample_document
     assert resolve_document(sample_store, sample_document) == sample_document
+
+
+SHANGHAI_OFFICE = "上海市普陀区人民政府办公室25年预算.pdf"
+
+
+def test_merged_header_cells_keep_their_extent(corpus_build: tuple[Store, dict]) -> None:
+    """A PDF's merged header cells come back with their row and column spans, and the page prints
+    them as one cell (colspan/rowspan), not as a label followed by blank cells."""
+    store, reports = corpus_build
+    table = uris.dataset(reports[SHANGHAI_OFFICE].iri or "", "income")
+    grid = rebuild_grid(store, table)
+    spans = [[(c.text, c.row_span, c.column_span) for c in row.cells if not c.covered] for row in grid[:3]]
+    assert spans == [
+        [("项目", 1, 4), ("收入预算", 1, 5)],
+        [("功能分类科目编码", 1, 3), ("功能分类科目名称", 2, 1), ("合计", 2, 1), ("财政拨款收入", 2, 1),
+         ("事业收入", 2, 1), ("事业单位\n经营收入", 2, 1), ("其他收入", 2, 1)],
+        [("类", 1, 1), ("款", 1, 1), ("项", 1, 1)],
+    ]
+    # the CSV keeps the printed grid: the covered cells are empty strings
+    assert [r.texts for r in grid[:1]] == [["项目", "", "", "", "收入预算", "", "", "", ""]]
+    with LiveServer(create_app(store)) as url:
+        page = httpx.get(url + "/" + table.removeprefix(base_iri()), headers={"Accept": "text/html"}).text
+    assert '<th colspan="4">项目</th>' in page
+    assert '<th rowspan="2">功能分类科目名称</th>' in page

@@ -231,6 +231,7 @@ class _DocumentMapper:
         self.datasets_used: set[str] = set()
         self.minted: set[str] = set()
         self.spanned: dict[tuple[int, int], str] = {}
+        self.spans: dict[tuple[int, int], tuple[int, int]] = {}
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -377,6 +378,10 @@ class _DocumentMapper:
                         for r, c, rs, cs in raw.merges if r < len(raw.rows) and c < len(raw.rows[r].cells)
                         for rr in range(r, min(r + rs, len(raw.rows))) for cc in range(c, c + cs)
                         if (rr, cc) != (r, c)}
+        # (id(row), column) of a merged area's top-left cell -> (row span, column span), kept in the graph
+        # so the page can print the table with its merged headers
+        self.spans = {(id(raw.rows[r]), c): (rs, cs) for r, c, rs, cs in raw.merges
+                      if r < len(raw.rows) and (rs > 1 or cs > 1)}
         for rownum, row in enumerate(table.header_rows + table.body_rows, start=1):
             is_header = rownum <= len(table.header_rows)
             row_iri = self.map_row(ds, row, rownum, is_header, table)
@@ -413,6 +418,11 @@ class _DocumentMapper:
             self.add(cell, self.bkg("sourceRow"), row_iri)
             self.add(cell, self.bkg("cellIndex"), typed(i + 1, "integer"))
             self.add(cell, self.bkg("printedText"), S(text))
+            row_span, column_span = self.spans.get((id(row), i), (1, 1))
+            if row_span > 1:
+                self.add(cell, self.bkg("rowSpan"), typed(row_span, "integer"))
+            if column_span > 1:
+                self.add(cell, self.bkg("columnSpan"), typed(column_span, "integer"))
 
     def row_classes(self, row: Row, table: RecognisedTable,
                     matchers: dict[str, _ItemMatcher]) -> tuple[dict[str | None, tuple[str, str] | None], str]:

@@ -39,10 +39,11 @@ _ROWS = """SELECT ?row ?n ?count ?header WHERE {{
   OPTIONAL {{ ?row bkg:cellCount ?count }}
   OPTIONAL {{ ?row a ?header FILTER(?header = bkg:HeaderRow) }} }}"""
 
-#: Printed text cells of the rows of one table.
-_TEXTS = """SELECT ?cell ?row ?i ?text WHERE {{
+#: Printed text cells of the rows of one table, with the extent of a merged cell.
+_TEXTS = """SELECT ?cell ?row ?i ?text ?rows ?columns WHERE {{
   ?row bkg:table <{table}> .
-  ?cell bkg:sourceRow ?row ; bkg:cellIndex ?i ; bkg:printedText ?text }}"""
+  ?cell bkg:sourceRow ?row ; bkg:cellIndex ?i ; bkg:printedText ?text .
+  OPTIONAL {{ ?cell bkg:rowSpan ?rows }} OPTIONAL {{ ?cell bkg:columnSpan ?columns }} }}"""
 
 #: Amount cells: the printed value, or the amount itself where no printed form was kept.
 _AMOUNTS = """SELECT ?obs ?row ?i ?text WHERE {{
@@ -58,6 +59,9 @@ class GridCell:
     text: str = ""
     iri: str | None = None  # the bkg:TextCell, or the qb:Observation of an amount cell
     amount: bool = False  # whether ``iri`` is a qb:Observation
+    row_span: int = 1  # a merged cell: the rows and columns it covers (bkg:rowSpan, bkg:columnSpan)
+    column_span: int = 1
+    covered: bool = False  # an empty cell inside another cell's merged area (not printed on its own)
 
     @property
     def observation(self) -> str | None:
@@ -99,10 +103,41 @@ def rebuild_grid(store: Store, table_iri: str) -> list[GridRow]:
     }
     # Text cells first, amounts last: an amount wins a position both claim.
     for s in _select(store, _TEXTS, table=table_iri):
-        _put(grid, s["row"].value, int(s["i"].value), GridCell(s["text"].value, s["cell"].value))
+        spans = (int(s["rows"].value) if s["rows"] else 1, int(s["columns"].value) if s["columns"] else 1)
+        _put(grid, s["row"].value, int(s["i"].value), GridCell(s["text"].value, s["cell"].value, False, *spans))
     for s in _select(store, _AMOUNTS, table=table_iri):
         _put(grid, s["row"].value, int(s["i"].value), GridCell(s["text"].value, s["obs"].value, amount=True))
-    return sorted(grid.values(), key=lambda r: r.rownum)
+    rows = sorted(grid.values(), key=lambda r: r.rownum)
+    _cover_merged_areas(rows)
+    return rows
+
+
+def _cover_merged_areas(rows: list[GridRow]) -> None:
+    """Mark the empty cells a merged cell covers; a merged area is cut short where it would cover
+    a printed cell or run past the table, so no printed text is ever hidden."""
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row.cells):
+            if cell.covered or (cell.row_span == 1 and cell.column_span == 1):
+                continue
+            cell.column_span = _free_run(row.cells, c + 1, cell.column_span - 1) + 1
+            height = 1
+            while height < cell.row_span and r + height < len(rows) \
+                    and _free_run(rows[r + height].cells, c, cell.column_span) == cell.column_span:
+                height += 1
+            cell.row_span = height
+            for rr in range(r, r + height):
+                for cc in range(c, c + cell.column_span):
+                    if (rr, cc) != (r, c):
+                        rows[rr].cells[cc].covered = True
+
+
+def _free_run(cells: list[GridCell], start: int, length: int) -> int:
+    """How many of ``cells[start:start + length]`` exist, are empty and uncovered, counted from ``start``."""
+    n = 0
+    while n < length and start + n < len(cells) and not cells[start + n].text and not cells[start + n].iri \
+            and not cells[start + n].covered:
+        n += 1
+    return n
 
 
 def _put(grid: dict[str, GridRow], row: str, index: int, cell: GridCell) -> None:
