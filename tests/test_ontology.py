@@ -135,6 +135,8 @@ def test_expected_terms_are_defined(vocab: Graph) -> None:
         "columnHeading",
         "printedText",
         "cellCount",
+        "rowSpan",
+        "columnSpan",
         "serialNumber",
         "sourceLine",
         "table",

@@ -9,7 +9,7 @@ tables and validation findings of a document.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -17,13 +17,14 @@ from budgetkg import render, uris
 from budgetkg.config import base_iri
 from budgetkg.dumps import document_dumps
 from budgetkg.negotiate import SUFFIXES
-from budgetkg.render import CSVW, DCT, PROV, QB, RDF_TYPE, RDFS, SH, SKOS
+from budgetkg.render import CSVW, DCT, PROV, QB, RDF, RDF_TYPE, RDFS, SH, SKOS
 from budgetkg.store import Store
 from budgetkg.tables import rebuild_grid
 
 PAGE_SIZE = 200  # outgoing values / incoming links per HTML page
 INCOMING_LIMIT = 1000  # incoming links included in an RDF description
 LABEL_PROPERTIES = (SKOS + "prefLabel", RDFS + "label", DCT + "title")
+RDF_VALUE = RDF + "value"
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Description:
     graph_size: int  # triples in the named graph of this IRI (0 when it names no graph)
     graph_contents: list[ox.Triple]  # included for named graphs that are not source documents
     types: set[str]
+    members: list[ox.Triple] = field(default_factory=list)  # a concept scheme: its concepts' triples
 
     @property
     def empty(self) -> bool:
@@ -89,12 +91,22 @@ def describe(store: Store, iri: str, incoming_limit: int = INCOMING_LIMIT) -> De
         graph_size = len(graph)
         if source_document_class() not in types:  # a document's graph is in /dumps/, not inline
             contents = graph
-    return Description(iri, subjects, _dedupe(outgoing), incoming, total, graph_size, contents, types)
+    members = scheme_member_triples(store, iri) if SKOS + "ConceptScheme" in types else []
+    return Description(iri, subjects, _dedupe(outgoing), incoming, total, graph_size, contents, types, members)
+
+
+def scheme_member_triples(store: Store, scheme: str) -> list[ox.Triple]:
+    """Everything said about the concepts of a concept scheme and the names printed for them:
+    the RDF twin of a code-list page is the code list itself (``/code/functional.ttl``)."""
+    q = f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+              ?c <{SKOS}inScheme> <{scheme}> .
+              {{ BIND(?c AS ?s) ?s ?p ?o }} UNION {{ ?c <{uris.vocab()}printedName> ?s . ?s ?p ?o }} }}"""
+    return _dedupe(store.query(q))  # type: ignore[arg-type]
 
 
 def description_triples(desc: Description) -> list[ox.Triple]:
-    """The RDF twin of a resource page."""
-    return _dedupe([*desc.outgoing, *desc.graph_contents, *desc.incoming])
+    """The RDF twin of a resource page (a concept scheme's includes its concepts)."""
+    return _dedupe([*desc.outgoing, *desc.graph_contents, *desc.members, *desc.incoming])
 
 
 def resolve(store: Store, rel: str) -> tuple[Description, str | None]:
@@ -114,17 +126,18 @@ def resolve(store: Store, rel: str) -> tuple[Description, str | None]:
 
 
 def labels_for(store: Store, iris: Iterable[str]) -> dict[str, list[ox.Literal]]:
-    """Labels (skos:prefLabel, rdfs:label, dcterms:title) of the given IRIs, from every graph."""
+    """Labels (skos:prefLabel and rdfs:label, else dcterms:title) of the given IRIs, from every
+    graph: a 款 has its Chinese names as rdfs:label and its English one as skos:prefLabel."""
     found: dict[str, list[ox.Literal]] = {}
     for iri in dict.fromkeys(iris):
         node = ox.NamedNode(iri)
         lits: list[ox.Literal] = []
         for prop in LABEL_PROPERTIES:
+            if lits and prop == DCT + "title":
+                break  # a title only for what has no label
             for q in store.ox.quads_for_pattern(node, ox.NamedNode(prop), None, None):
                 if isinstance(q.object, ox.Literal) and q.object not in lits:
                     lits.append(q.object)
-            if lits:
-                break  # prefLabel wins over rdfs:label wins over dcterms:title
         if lits:
             found[iri] = lits
     return found
@@ -205,4 +218,37 @@ def resource_view(store: Store, desc: Description, page: int) -> dict[str, objec
         "page": page,
         "pages": max(1, -(-largest // PAGE_SIZE)),
         "suffixes": SUFFIXES,
+        "concepts": scheme_concepts(store, desc.iri) if SKOS + "ConceptScheme" in desc.types else [],
     }
+
+
+def scheme_concepts(store: Store, scheme: str) -> list[dict[str, object]]:
+    """The rows of a code-list page: each concept of the scheme with its notation, level,
+    Chinese names (each with the fiscal years that print it), English label and broader concept."""
+    bkg = uris.vocab()
+    q = f"""SELECT ?c ?notation ?level ?levelName ?en ?broader ?zh ?year WHERE {{
+              ?c <{SKOS}inScheme> <{scheme}> .
+              OPTIONAL {{ ?c <{SKOS}notation> ?notation }}
+              OPTIONAL {{ ?c <{bkg}level> ?level OPTIONAL {{ ?level <{SKOS}prefLabel> ?levelName
+                                                             FILTER(LANG(?levelName) = "zh") }} }}
+              OPTIONAL {{ ?c <{SKOS}prefLabel> ?en FILTER(LANG(?en) = "en") }}
+              OPTIONAL {{ ?c <{SKOS}broader> ?broader }}
+              OPTIONAL {{ {{ ?c <{SKOS}prefLabel> ?zh }} UNION {{ ?c <{RDFS}label> ?zh }} FILTER(LANG(?zh) = "zh")
+                          OPTIONAL {{ ?c <{bkg}printedName> ?n . ?n <{RDF_VALUE}> ?zh ; <{bkg}printedInYear> ?y
+                                      BIND(STRAFTER(STR(?y), "gregorian-year/") AS ?year) }} }}
+            }}"""
+    rows: dict[str, dict[str, object]] = {}
+    for s in store.query(q):  # type: ignore[union-attr]
+        iri = s["c"].value
+        row = rows.setdefault(iri, {"iri": iri, "notation": s["notation"].value if s["notation"] else "",
+                                    "level": s["levelName"].value if s["levelName"] else "",
+                                    "en": s["en"].value if s["en"] else "",
+                                    "broader": s["broader"].value if s["broader"] else "", "names": {}})
+        if s["zh"] is not None:
+            years = row["names"].setdefault(s["zh"].value, set())  # type: ignore[union-attr]
+            if s["year"] is not None:
+                years.add(s["year"].value)
+    for row in rows.values():
+        row["names"] = [(name, sorted(years)) for name, years in sorted(row["names"].items())]  # type: ignore[union-attr]
+    return sorted(rows.values(), key=lambda r: str(r["notation"]))  # 201, 20101, 2010101, 202: the hierarchy
+

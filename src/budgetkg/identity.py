@@ -109,6 +109,15 @@ def region_chain(name: str) -> tuple[tuple[str, str], ...]:
     return tuple(chain)
 
 
+def wikidata_admin_code(code: str) -> str:
+    """A GB/T 2260 code as Wikidata's P442 writes it: two-digit groups separated by spaces,
+    trailing 00 groups dropped (130303 → "13 03 03", 310100 → "31 01", 130000 → "13")."""
+    groups = [code[i : i + 2] for i in range(0, len(code), 2)]
+    while len(groups) > 1 and groups[-1] == "00":
+        groups.pop()
+    return " ".join(groups)
+
+
 def _named(cells: list[str]) -> list[str]:
     """Department names in a header block: "部门：X", or "部门：" followed by the cell "X"."""
     names = []

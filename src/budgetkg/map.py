@@ -17,9 +17,10 @@ import rdflib
 
 from budgetkg import uris
 from budgetkg.config import ONTOLOGY_DIR, base_iri
-from budgetkg.identity import Identity, region_chain
+from budgetkg.identity import Identity, region_chain, wikidata_admin_code
 from budgetkg.model import Issue, Paragraph, Row, SourceDocument, paragraph_keys
 from budgetkg.recognise import Column, ItemSpec, RecognisedTable, squash
+from budgetkg.units import unit_triples
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -231,6 +232,7 @@ class _DocumentMapper:
         self.datasets_used: set[str] = set()
         self.minted: set[str] = set()
         self.spanned: dict[tuple[int, int], str] = {}
+        self.table_iris: dict[int, str] = {}  # id(table) -> its data set IRI (provenance of unit listings)
         self.spans: dict[tuple[int, int], tuple[int, int]] = {}
 
     # -- helpers -------------------------------------------------------------------------
@@ -248,9 +250,16 @@ class _DocumentMapper:
     def code_concept(self, scheme: str, code: str, label: str | None) -> str:
         """Mint (once) the triples of a classification code concept; return its IRI."""
         iri = uris.concept(scheme, code)
-        if label:
+        if label and label.strip():
             # a name wrapped over several lines of a narrow cell is one name: line breaks removed
-            self.add(iri, RDFS + "label", zh(re.sub(r"\s*\n\s*", "", label.strip())), shared=True)
+            name = re.sub(r"\s*\n\s*", "", label.strip())
+            self.add(iri, RDFS + "label", zh(name), shared=True)
+            # the name with the years and documents that print it (names change between years)
+            printed = uris.printed_name(iri, name)
+            for p, o in ((RDF + "type", self.bkg("PrintedName")), (RDF + "value", zh(name)),
+                         (self.bkg("printedInYear"), self.year), (self.bkg("printedIn"), self.iri)):
+                self.add(printed, p, o, shared=True)
+            self.add(iri, self.bkg("printedName"), printed, shared=True)
         if iri in self.concepts_done or iri in self.seeded:
             return iri
         self.concepts_done.add(iri)
@@ -303,7 +312,9 @@ class _DocumentMapper:
         parent = None
         for code, name in chain:  # the region and the divisions above it (province, prefecture)
             iri = uris.region(code)
-            for p, o in ((RDF + "type", self.bkg("Region")), (SKOS + "notation", S(code)), (RDFS + "label", zh(name))):
+            for p, o in ((RDF + "type", self.bkg("Region")), (SKOS + "notation", S(code)), (RDFS + "label", zh(name)),
+                         (self.bkg("adminCode"), S(code)),
+                         (self.bkg("wikidataAdminCode"), S(wikidata_admin_code(code)))):
                 self.add(iri, p, o, shared=True)
             if parent:
                 self.add(iri, DCT + "isPartOf", parent, shared=True)
@@ -313,6 +324,11 @@ class _DocumentMapper:
         stats = [self.map_table(t) for t in tables]
         for t in tables:
             self.issues.extend(t.issues)
+        # the units (单位) the department's budget covers, and the parent of a 单位预算 (units.py)
+        own, shared, issues = unit_triples(doc, tables, self.table_iris, ident, self.iri, self.disclosure, self.dept)
+        self.triples += own
+        self.shared += shared
+        self.issues += issues
         return MappedDocument(self.iri, self.triples, self.shared, stats, self.issues, doc.sha256)
 
     def map_paragraph(self, p: Paragraph, key: str) -> None:
@@ -349,6 +365,7 @@ class _DocumentMapper:
     def map_table(self, table: RecognisedTable) -> TableStats:
         raw, mapping = table.raw, table.mapping
         ds = self.dataset_iri(table)
+        self.table_iris[id(table)] = ds
         stats = TableStats(raw.title, table.kind, raw.line, empty=table.is_empty)
         cube = bool(mapping and mapping.cube)
         self.add(ds, RDF + "type", CSVW + "Table")

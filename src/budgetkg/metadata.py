@@ -20,6 +20,9 @@ DCAT = "http://www.w3.org/ns/dcat#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 IANA = "https://www.iana.org/assignments/media-types/"
 
+#: The code lists published as vocabularies of their own (a page and a Turtle/JSON-LD dump each).
+CODE_LISTS = ("functional", "economic", "line-item")
+
 DATASET_TITLE = "budgetkg: Chinese departmental budget disclosures as Linked Open Data"
 DATASET_DESCRIPTION = (
     "部门预算/决算公开表格，按 W3C RDF Data Cube 建模：每个金额单元格是一个 qb:Observation，"
@@ -114,6 +117,10 @@ def overview(store: Store, root: str) -> dict[str, object]:
             {"name": e.name, "title": e.title, "run": f"{root}query?example={quote(e.name)}"} for e in examples()
         ],
         "dumps": {ext: f"{root}dumps/all.{ext}" for ext in DUMP_FORMATS},
+        "linksets": [{**ls, "page": root.rstrip("/") + (render.local_path(str(ls["iri"])) or "")}
+                     for ls in linksets(store)],
+        "codelists": [{"name": name, "page": f"{root}code/{name}", "dump": f"{root}code/{name}.ttl"}
+                      for name in CODE_LISTS],
     }
 
 
@@ -151,11 +158,79 @@ def void_triples(store: Store, root: str) -> list[ox.Triple]:
     return triples + linkset_triples(store, ds) + dcat_triples(store, root, ds)
 
 
+#: Each linkset (its IRI under ``id/linkset/``, described in ``ontology/codelists-*.ttl``) and the
+#: SPARQL that counts its links in the store. ``{bkg}``, ``{codelists}``, ``{ontology}``,
+#: ``{shared}`` and ``{code}`` are filled in with this deployment's IRIs.
+LINKSET_COUNTS: dict[str, str] = {
+    # functional 类 → COFOG concepts: the mapping triples of the code-list graph
+    "functional-cofog": """SELECT (COUNT(*) AS ?n) { GRAPH <{codelists}> {
+        ?s ?p ?o . ?o <http://www.w3.org/2004/02/skos/core#inScheme> <{code}cofog> .
+        FILTER(?p IN (<http://www.w3.org/2004/02/skos/core#exactMatch>, <http://www.w3.org/2004/02/skos/core#closeMatch>,
+                      <http://www.w3.org/2004/02/skos/core#broadMatch>, <http://www.w3.org/2004/02/skos/core#narrowMatch>,
+                      <http://www.w3.org/2004/02/skos/core#relatedMatch>)) } }""",
+    # one link per region that carries its code in Wikidata's P442 form
+    "region-wikidata": """SELECT (COUNT(DISTINCT ?r) AS ?n) { GRAPH <{shared}> { ?r <{bkg}wikidataAdminCode> ?c } }""",
+    "department-units": """SELECT (COUNT(*) AS ?n) { GRAPH <{shared}> { ?d <http://www.w3.org/ns/org#hasUnit> ?u } }""",
+    "vocabulary-alignments": """SELECT (COUNT(*) AS ?n) { GRAPH <{ontology}> {
+        ?p <http://www.w3.org/2000/01/rdf-schema#subPropertyOf> ?q .
+        FILTER(STRSTARTS(STR(?p), "{bkg}"))
+        FILTER(STRSTARTS(STR(?q), "http://data.openbudgets.eu/ontology/")
+               || STRSTARTS(STR(?q), "http://purl.org/linked-data/sdmx/2009/")) } }""",
+}
+
+
+def linkset_iri(key: str) -> str:
+    return f"{base_iri()}id/linkset/{key}"
+
+
+def linkset_counts(store: Store) -> dict[str, int]:
+    """Links per linkset, counted in the store (once per published snapshot)."""
+    return store.memo("linksets", lambda: _linkset_counts(store))
+
+
+def _linkset_counts(store: Store) -> dict[str, int]:
+    fills = {"bkg": uris.vocab(), "codelists": uris.codelists_graph(), "ontology": uris.ontology_graph(),
+             "shared": uris.shared_graph(), "code": base_iri() + "code/"}
+    counts = {}
+    for key, query in LINKSET_COUNTS.items():
+        for name, value in fills.items():
+            query = query.replace("{" + name + "}", value)
+        counts[key] = _count(store, query)
+    return counts
+
+
+def linksets(store: Store) -> list[dict[str, object]]:
+    """The landing page's linksets: IRI, titles and link count of each."""
+    counts = linkset_counts(store)
+    out = []
+    for key, count in counts.items():
+        iri = linkset_iri(key)
+        titles = {lit.language: lit.value for q in store.ox.quads_for_pattern(
+            ox.NamedNode(iri), ox.NamedNode(DCT + "title"), None, ox.NamedNode(uris.codelists_graph()))
+            if isinstance(lit := q.object, ox.Literal)}
+        out.append({"key": key, "iri": iri, "title": titles.get("en", key), "title_zh": titles.get("zh", ""),
+                    "triples": count})
+    return out
+
+
 def linkset_triples(store: Store, ds: ox.NamedNode) -> list[ox.Triple]:
-    """Each void:Linkset of the vocabularies (e.g. functional classes → COFOG) as a subset; its
-    own description (method, predicates, count) is in the code-list graph."""
+    """Each void:Linkset as a subset of the dataset, with its description from the code-list
+    graph (title, method, predicates, targets) and its link count (void:triples) from the store."""
+    nn = ox.NamedNode
+    counts = linkset_counts(store)
+    out: list[ox.Triple] = []
     q = f"SELECT DISTINCT ?ls {{ ?ls a <{VOID}Linkset> }} ORDER BY ?ls"
-    return [ox.Triple(ds, ox.NamedNode(VOID + "subset"), s["ls"]) for s in store.query(q)]  # type: ignore[union-attr]
+    for s in store.query(q):  # type: ignore[union-attr]
+        ls = s["ls"]
+        out.append(ox.Triple(ds, nn(VOID + "subset"), ls))
+        out += [t for t in dict.fromkeys(qd.triple for qd in store.ox.quads_for_pattern(ls, None, None, None))
+                if t.predicate.value != VOID + "triples"]
+        key = ls.value.removeprefix(base_iri() + "id/linkset/")
+        if key in counts:
+            out.append(ox.Triple(ls, nn(VOID + "triples"), render.integer(counts[key])))
+        if not any(t.subject == ls and t.predicate.value == VOID + "subjectsTarget" for t in out):
+            out.append(ox.Triple(ls, nn(VOID + "subjectsTarget"), ds))
+    return out
 
 
 def dcat_triples(store: Store, root: str, ds: ox.NamedNode) -> list[ox.Triple]:
@@ -184,6 +259,16 @@ def dcat_triples(store: Store, root: str, ds: ox.NamedNode) -> list[ox.Triple]:
             ox.Triple(dist, nn(DCAT + "downloadURL"), nn(root + f"dumps/all.{ext}")),
             ox.Triple(dist, nn(DCAT + "mediaType"), nn(IANA + media)),
             ox.Triple(dist, nn(DCAT + "compressFormat"), nn(IANA + "application/gzip")),
+        ]
+    for name in CODE_LISTS:  # each code list's own dump: its page's RDF twin
+        dist = nn(root + f".well-known/void#codelist-{name}")
+        out += [
+            ox.Triple(ds, nn(DCAT + "distribution"), dist),
+            ox.Triple(dist, a, nn(DCAT + "Distribution")),
+            ox.Triple(dist, nn(DCT + "title"), lit(f"code list {name} (SKOS)", language="en")),
+            ox.Triple(dist, nn(DCT + "subject"), nn(uris.scheme(name))),
+            ox.Triple(dist, nn(DCAT + "downloadURL"), nn(root + f"code/{name}.ttl")),
+            ox.Triple(dist, nn(DCAT + "mediaType"), nn(IANA + "text/turtle")),
         ]
     years = [int(s["y"].value) for s in store.query(  # type: ignore[union-attr]
         f"SELECT DISTINCT ?y {{ ?d <{uris.vocab()}fiscalYear> ?year BIND(STRAFTER(STR(?year), \"year/\") AS ?y) }}")

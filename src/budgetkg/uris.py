@@ -12,6 +12,7 @@ Layout under the base IRI (``config.base_iri()``)::
     code/{scheme}/{notation}                      a concept: functional/2010301, economic/30101, ...
     id/region/{adcode}                            administrative division (GB/T 2260 code)
     id/department/{adcode}/{dept}                 a budget unit (部门), keyed by its budget code
+    {department}/unit/{unit}                      a unit (单位) its budget covers, keyed by name (本级: its own organ)
     id/disclosure/{adcode}/{dept}/{year}/{phase}  one 部门预算/决算 publication
     {disclosure}/document/{part}                  one source file of it; also its named graph
     {document}/table/{kind}                       a qb:DataSet (one source table)
@@ -53,6 +54,11 @@ def concept(scheme_name: str, notation: str) -> str:
     return f"{scheme(scheme_name)}/{segment(notation)}"
 
 
+def printed_name(concept_iri: str, name: str) -> str:
+    """One name printed for a classification code (names change between years)."""
+    return f"{concept_iri}/name/{segment(name)}"
+
+
 def fiscal_year(year: int) -> str:
     """A calendar-year interval: the Chinese fiscal year is the calendar year."""
     return f"{REF_YEAR}{year}"
@@ -64,6 +70,11 @@ def region(adcode: str) -> str:
 
 def department(adcode: str, dept_code: str) -> str:
     return f"{base_iri()}id/department/{segment(adcode)}/{segment(dept_code)}"
+
+
+def unit(department_iri: str, unit_key: str) -> str:
+    """A unit (单位) of a department's budget: no unit code is printed, so keyed by its name."""
+    return f"{department_iri}/unit/{segment(unit_key)}"
 
 
 def disclosure(adcode: str, dept_code: str, year: int, phase: str) -> str:
