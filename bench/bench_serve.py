@@ -3,6 +3,7 @@
 Run by hand (needs the ``bench`` extra: ``.venv/bin/pip install -e '.[test,bench]'``)::
 
     .venv/bin/python bench/bench_serve.py [--observations 100000] [--servers budgetkg,oxigraph,rdflib]
+                                          [--scenarios lookup,aggregate,dump] [--quick]
 
 It writes a synthetic store of N observations shaped as ontology/README.md describes (one
 named graph per document, 1,000 observations per data set, nine triples per observation, code
@@ -338,6 +339,8 @@ def run_all(args: argparse.Namespace) -> None:
             print(f"\n{name}: ready in {time.perf_counter() - t0:.1f} s (port {server.port})")
             try:
                 for scenario, (requests, count, seconds) in scenarios(server, args.observations, args.quick).items():
+                    if args.scenarios and not scenario.startswith(tuple(args.scenarios)):
+                        continue
                     for c in args.concurrency:
                         warm = asyncio.run(load(server.port, requests[:1], 1, 1, 120))  # warm up
                         if scenario.startswith("dump") and c == args.concurrency[0]:
@@ -439,6 +442,8 @@ def main() -> None:
     parser.add_argument("--servers", default="budgetkg,oxigraph,rdflib")
     parser.add_argument("--concurrency", type=lambda s: [int(x) for x in s.split(",")], default=[1, 16])
     parser.add_argument("--quick", action="store_true", help="a fifth of the requests and time")
+    parser.add_argument("--scenarios", type=lambda s: s.split(","), default=[],
+                        help="only these scenarios (name prefixes: lookup,aggregate,dump)")
     parser.add_argument("--keepalive", action="store_true", help="only the kept-alive connection latency probe")
     args = parser.parse_args()
     with contextlib.suppress(ImportError):

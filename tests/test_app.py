@@ -7,7 +7,9 @@ tests/fixtures/server-mini.trig, with httpx, SPARQLWrapper and curl as clients.
 from __future__ import annotations
 
 import gzip
+import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from urllib.parse import quote
@@ -147,6 +149,54 @@ def test_get_and_direct_post(client: httpx.Client) -> None:
     assert (r.status_code, r.text) == (200, "total\r\n997.47\r\n")
 
 
+@pytest.mark.parametrize(
+    ("query", "accept"),
+    [
+        (SUM_QUERY, None),
+        (SUM_QUERY, "text/csv"),
+        ("ASK { ?s ?p ?o }", "application/sparql-results+xml"),
+        (f"CONSTRUCT WHERE {{ <{OBS}> ?p ?o }}", "application/n-triples"),
+        ("SELECT * WHERE { ?s ?p }", None),  # 400, the parser's message
+        ("SELECT * WHERE { ?s ?p ?o }", "image/png"),  # 406
+    ],
+)
+def test_get_fast_path_answers_exactly_as_the_routed_post(client: httpx.Client, query: str, accept: str | None) -> None:
+    # GET /sparql?query= is answered by a raw ASGI path ahead of FastAPI (lookup speed); POST is
+    # routed by FastAPI: same status, same headers that matter, same bytes — CORS included.
+    names = ("content-type", "vary", "x-sparql-maxrows", "access-control-allow-origin",
+             "access-control-expose-headers")
+    for origin in ({"Origin": "https://example.org"}, {}):
+        headers = {**origin, **({"Accept": accept} if accept else {})}
+        fast = client.get("/sparql", params={"query": query}, headers=headers)
+        routed = client.post("/sparql", data={"query": query}, headers=headers)
+        assert fast.status_code == routed.status_code
+        assert [fast.headers.get(n) for n in names] == [routed.headers.get(n) for n in names]
+        assert fast.content == routed.content
+
+
+def test_point_lookups_answer_as_the_worker_path() -> None:
+    # one triple pattern with a constant subject runs on the event loop (no thread hop) up to
+    # INLINE_ROWS rows, else on a worker: the answers are the same either way
+    from budgetkg.sparql import INLINE_ROWS, is_point_lookup
+
+    store = Store()
+    s, p = ox.NamedNode(BASE + "id/hub"), ox.NamedNode(BKG + "member")
+    store.ox.extend(ox.Quad(s, p, ox.Literal(str(i)), ox.NamedNode(BASE + "graph/g")) for i in range(INLINE_ROWS + 36))
+    store.ox.add(ox.Quad(ox.NamedNode(BASE + "id/one"), p, ox.Literal("1"), ox.NamedNode(BASE + "graph/g")))
+    with LiveServer(create_app(store)) as live:
+        for subject, rows in (("id/one", 1), ("id/hub", INLINE_ROWS + 36)):
+            lookup = f"SELECT ?o WHERE {{ <{BASE}{subject}> <{BKG}member> ?o }}"
+            worker = f"SELECT ?o WHERE {{ <{BASE}{subject}> <{BKG}member> ?o FILTER(true) }}"
+            assert is_point_lookup(lookup) and not is_point_lookup(worker)
+            a = httpx.get(live + "/sparql", params={"query": lookup}, headers={"Accept": "text/csv"})
+            b = httpx.get(live + "/sparql", params={"query": worker}, headers={"Accept": "text/csv"})
+            assert a.status_code == b.status_code == 200
+            assert sorted(a.text.splitlines()) == sorted(b.text.splitlines())
+            assert len(a.text.splitlines()) == rows + 1
+        bad = httpx.get(live + "/sparql", params={"query": f"SELECT ?o WHERE {{ <{BASE}id/one> ?o }}"})
+        assert bad.status_code == 400 and bad.text.startswith("Malformed query: ")
+
+
 def test_accept_q_values(client: httpx.Client) -> None:
     r = sparql(client, SUM_QUERY, "application/sparql-results+json;q=0.2, text/csv;q=0.9, */*;q=0.1")
     assert r.headers["content-type"] == "text/csv; charset=utf-8"
@@ -243,14 +293,185 @@ def test_updates_are_refused(client: httpx.Client, store: Store, request_kwargs:
     assert len(store) == FIXTURE_QUADS
 
 
-def test_service_is_refused(client: httpx.Client) -> None:
+def test_service_outside_the_allow_list_is_refused(client: httpx.Client) -> None:
+    # create_app's default allow-list is the configuration's: Wikidata only
     r = sparql(client, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
-    assert (r.status_code, r.text) == (400, "SERVICE (federated query) is not allowed on this endpoint.\n")
+    assert (r.status_code, r.text) == (
+        400,
+        "SERVICE <http://127.0.0.1:9/sparql>: host 127.0.0.1 is not on this endpoint's allow-list "
+        "(allowed: https://query.wikidata.org/sparql).\n",
+    )
     r = sparql(client, "select * where { service silent <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
     assert r.status_code == 400
     # the word in a literal, a variable or a comment is not a SERVICE clause
     r = sparql(client, 'SELECT ?service ("SERVICE" AS ?x) WHERE { } # SERVICE', "text/csv")
     assert (r.status_code, r.text) == (200, "service,x\r\n,SERVICE\r\n")
+
+
+def test_find_services_sees_keywords_only() -> None:
+    from budgetkg.federation import FederationError, find_services
+
+    allowed = frozenset({"http://a.example/sparql", BASE + "sparql"})
+    query = """PREFIX s: <http://a.example/>
+    SELECT ?service WHERE {  # SERVICE <http://evil.example/> in a comment
+      ?x <http://evil.example/SERVICE> "SERVICE <http://evil.example/>" .
+      service s:sparql { ?x ?p ?o OPTIONAL { SERVICE <http://a.example/sparql> { ?o ?q ?r } } }
+      SERVICE SILENT <sparql> { ?y ?p ?z }
+    }"""
+    services, prologue = find_services(query, allowed, BASE)
+    assert prologue == "PREFIX s: <http://a.example/>\n    "
+    assert [(s.endpoint, s.silent, s.group) for s in services] == [
+        ("http://a.example/sparql", False,
+         "{ ?x ?p ?o OPTIONAL { SERVICE <http://a.example/sparql> { ?o ?q ?r } } }"),
+        (BASE + "sparql", True, "{ ?y ?p ?z }"),  # relative IRI: against the base
+    ]
+    for refused in ("SELECT * { SERVICE <http://evil.example/> {} }", "ASK { SERVICE $e {} }",
+                    "ASK { SERVICE s:x {} }", "ASK { SERVICE <http://a.example/sparql> { ?s ?p ?o ", "ASK { SERVICE }"):
+        with pytest.raises(FederationError) as err:
+            find_services(refused, allowed, BASE)
+        assert err.value.status == 400
+
+
+# -- federated query (SERVICE) against a second live endpoint ---------------------------------
+
+REMOTE = "http://example.org/remote#"
+
+
+class Listener:
+    """A loopback socket that accepts connections, counts them and never answers."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
+        self.accepted: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted.append(conn)
+
+    def close(self) -> None:
+        self.sock.close()
+        for conn in self.accepted:
+            conn.close()
+
+
+@pytest.fixture(scope="module")
+def federation(store: Store) -> Iterator[dict[str, object]]:
+    remote = Store()
+    labels = {"total": "Total (remote)", "basic": "Basic (remote)", "project": "Project (remote)"}
+    remote.ox.extend(
+        ox.Quad(ox.NamedNode(f"{BASE}code/breakdown/{k}"), ox.NamedNode(REMOTE + "label"), ox.Literal(v, language="en"))
+        for k, v in labels.items()
+    )
+    remote.ox.extend(  # 150 rows: more than the row limit (100) of the federating endpoint
+        ox.Quad(ox.NamedNode(f"{REMOTE}n{i}"), ox.NamedNode(REMOTE + "n"), ox.Literal(str(i))) for i in range(150)
+    )
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    closed_url = f"http://127.0.0.1:{closed.getsockname()[1]}/sparql"
+    closed.close()  # nothing listens there: connections are refused
+    silent, outsider = Listener(), Listener()
+    with LiveServer(create_app(remote)) as remote_url:
+        allow = [remote_url + "/sparql", closed_url, silent.url]
+        app = create_app(store, max_results=MAX_RESULTS, query_timeout_s=1.5, service_allow=allow)
+        with LiveServer(app) as url:
+            yield {"url": url, "remote": remote_url + "/sparql", "closed": closed_url, "silent": silent,
+                   "outsider": outsider}
+    silent.close()
+    outsider.close()
+
+
+FEDERATED = """PREFIX bkg: <{base}def/budget#>
+PREFIX r: <http://example.org/remote#>
+SELECT ?amount ?label WHERE {{
+  ?o bkg:classification <{base}code/functional/201> ; bkg:breakdown ?b ; bkg:amount ?amount .
+  SERVICE <{remote}> {{ ?b r:label ?label }}
+}} ORDER BY ?amount"""
+
+
+def test_federated_query_joins_the_allowed_endpoint(federation: dict[str, object]) -> None:
+    query = FEDERATED.format(base=BASE, remote=federation["remote"])
+    r = httpx.post(f"{federation['url']}/sparql", data={"query": query}, headers={"Accept": "text/csv"})
+    assert (r.status_code, r.text) == (
+        200,
+        "amount,label\r\n20.15,Project (remote)\r\n100.3,Basic (remote)\r\n120.45,Total (remote)\r\n",
+    )
+    # a prefixed endpoint name is resolved like an IRI
+    query = f"PREFIX s: <{federation['remote']}>\nASK {{ SERVICE s: {{ ?s <{REMOTE}label> \"Basic (remote)\"@en }} }}"
+    assert httpx.post(f"{federation['url']}/sparql", data={"query": query}).json()["boolean"] is True
+
+
+def test_federated_rows_count_against_the_row_limit(federation: dict[str, object]) -> None:
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ SERVICE <{federation['remote']}> {{ ?s <{REMOTE}n> ?v }} }}"
+    r = httpx.post(f"{federation['url']}/sparql", data={"query": query}, headers={"Accept": "text/csv"})
+    assert (r.status_code, r.text, r.headers["X-SPARQL-MaxRows"]) == (200, "n\r\n100\r\n", "100")
+
+
+def test_service_to_a_host_not_allowed_makes_no_connection(federation: dict[str, object]) -> None:
+    outsider = federation["outsider"]
+    assert isinstance(outsider, Listener)
+    for query in (
+        f"SELECT * WHERE {{ SERVICE <{outsider.url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE SILENT <{outsider.url}> {{ ?s ?p ?o }} }}",
+        # nested in an allowed one: refused as well, nothing is sent to the allowed endpoint either
+        f"SELECT * WHERE {{ SERVICE <{federation['remote']}> {{ SERVICE <{outsider.url}> {{ ?s ?p ?o }} }} }}",
+        f"SELECT * WHERE {{ FILTER EXISTS {{ SERVICE <{outsider.url}> {{ ?s ?p ?o }} }} }}",
+    ):
+        r = httpx.post(f"{federation['url']}/sparql", data={"query": query})
+        assert (r.status_code, r.text) == (
+            400,
+            f"SERVICE <{outsider.url}>: host 127.0.0.1 is not on this endpoint's allow-list (allowed: "
+            f"{' '.join(sorted([federation['remote'], federation['closed'], federation['silent'].url]))}).\n",
+        )
+    time.sleep(0.2)
+    assert outsider.accepted == []
+
+
+def test_malformed_federated_query_is_400_before_any_call(federation: dict[str, object]) -> None:
+    silent = federation["silent"]
+    assert isinstance(silent, Listener)
+    before = len(silent.accepted)
+    query = f"SELECT * WHERE {{ SERVICE <{silent.url}> {{ ?s ?p ?o }} ?x }}"  # ?x alone: not a triple
+    r = httpx.post(f"{federation['url']}/sparql", data={"query": query})
+    assert r.status_code == 400 and r.text.startswith("Malformed query: ")
+    time.sleep(0.2)
+    assert len(silent.accepted) == before
+
+
+def test_service_with_a_variable_endpoint_is_refused(federation: dict[str, object]) -> None:
+    query = f"SELECT * WHERE {{ VALUES ?e {{ <{federation['remote']}> }} SERVICE ?e {{ ?s ?p ?o }} }}"
+    r = httpx.post(f"{federation['url']}/sparql", data={"query": query})
+    assert (r.status_code, r.text) == (
+        400, "SERVICE ?e: a variable endpoint is not allowed; name an allowed endpoint IRI.\n"
+    )
+
+
+def test_unreachable_allowed_endpoint_is_502_and_silent_is_empty(federation: dict[str, object]) -> None:
+    query = f"SELECT * WHERE {{ SERVICE <{federation['closed']}> {{ ?s ?p ?o }} }}"
+    r = httpx.post(f"{federation['url']}/sparql", data={"query": query})
+    assert r.status_code == 502
+    assert r.text.startswith(f"SERVICE <{federation['closed']}>: could not reach 127.0.0.1: ")
+    silent = query.replace("SERVICE", "SERVICE SILENT")
+    r = httpx.post(f"{federation['url']}/sparql", data={"query": silent}, headers={"Accept": "text/csv"})
+    assert (r.status_code, r.text) == (200, "o,p,s\r\n,,\r\n")  # the one empty solution
+
+
+def test_allowed_endpoint_that_never_answers_is_504_at_the_deadline(federation: dict[str, object]) -> None:
+    silent = federation["silent"]
+    assert isinstance(silent, Listener)
+    started = time.monotonic()
+    r = httpx.post(f"{federation['url']}/sparql", data={"query": f"ASK {{ SERVICE <{silent.url}> {{ ?s ?p ?o }} }}"})
+    elapsed = time.monotonic() - started
+    assert (r.status_code, r.text) == (504, f"SERVICE <{silent.url}>: 127.0.0.1 did not answer in time.\n")
+    assert 1.4 < elapsed < 2.5  # the 1.5 s limit, counted from the request's arrival
+    assert len(silent.accepted) >= 1
 
 
 def test_oversized_query_is_413(client: httpx.Client) -> None:
@@ -299,6 +520,46 @@ def test_timeout_is_503(slow_url: str, query: str) -> None:
     assert elapsed < 2.0
     quick = httpx.post(slow_url + "/sparql", data={"query": "ASK { ?s ?p ?o }"}, timeout=30)
     assert quick.json()["boolean"] is True
+
+
+COUNT_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"
+
+
+def test_cheap_query_under_a_flood_of_slow_ones_answers_within_the_limit() -> None:
+    # 150^3 rows to count: ~0.6 s inside one Oxigraph step each, which nothing can interrupt
+    limit = 0.2
+    with LiveServer(create_app(generated_store(150), query_timeout_s=limit)) as live:
+        results: list[tuple[int, float]] = []
+        # clients made beforehand: making one costs tens of ms of (GIL-holding) SSL set-up
+        clients = [httpx.Client(base_url=live, timeout=30) for _ in range(11)]
+
+        def slow() -> None:
+            client = clients.pop()
+            started = time.monotonic()
+            r = client.post("/sparql", data={"query": COUNT_JOIN})
+            results.append((r.status_code, time.monotonic() - started))
+
+        flood = [threading.Thread(target=slow) for _ in range(10)]
+        for t in flood:
+            t.start()
+        time.sleep(0.05)
+        started = time.monotonic()
+        cheap = clients.pop().post("/sparql", data={"query": "ASK { ?s ?p ?o }"})  # not a point lookup: queued
+        elapsed = time.monotonic() - started
+        for t in flood:
+            t.join()
+        # queued or running, every request is answered at its deadline counted from arrival
+        assert cheap.status_code in (200, 503) and elapsed < limit + 0.25
+        assert [status for status, _ in results] == [503] * 10
+        assert max(took for _, took in results) < limit + 0.25
+        # once the abandoned workers have finished their step, the endpoint answers normally
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            r = httpx.post(live + "/sparql", data={"query": "ASK { ?s ?p ?o }"}, timeout=30)
+            if r.status_code == 200:
+                break
+            time.sleep(0.2)
+        assert (r.status_code, r.json()["boolean"]) == (200, True)
 
 
 # -- SPARQLWrapper and curl: real clients ----------------------------------------------------
@@ -354,18 +615,39 @@ def test_service_description(client: httpx.Client, url: str, store: Store) -> No
     assert names == set(store.graph_names())
     html = client.get("/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert html.headers["content-type"] == "text/html; charset=utf-8"
-    assert '<textarea id="query" name="query"' in html.text
+    assert '<div id="yasgui" data-query="SELECT ?g' in html.text
+    plain = client.get("/query/plain")
+    assert '<textarea id="query" name="query"' in plain.text
 
 
 def test_query_page_and_examples(client: httpx.Client, tmp_path) -> None:  # type: ignore[no-untyped-def]
     r = client.get("/query", params={"query": "SELECT <x&y> {}"})
     assert r.status_code == 200
-    assert "SELECT &lt;x&amp;y&gt; {}</textarea>" in r.text  # escaped
+    assert '<div id="yasgui" data-query="SELECT &lt;x&amp;y&gt; {}" data-autorun="yes">' in r.text  # escaped
+    assert '<script src="/static/vendor/yasgui/yasgui.min.js"></script>' in r.text
     assert "cdn" not in r.text.lower()
+    r = client.get("/query/plain", params={"query": "SELECT <x&y> {}"})
+    assert "SELECT &lt;x&amp;y&gt; {}</textarea>" in r.text
+    js = client.get("/static/vendor/yasgui/yasgui.min.js")
+    assert (js.status_code, js.headers["content-type"]) == (200, "text/javascript; charset=utf-8")
+    assert client.get("/static/vendor/yasgui/yasgui.min.css").status_code == 200
+    assert client.get("/static/../app.py").status_code == 404
     (tmp_path / "b.rq").write_text("# title: 总额 Totals\nSELECT * {}\n", encoding="utf-8")
     (tmp_path / "a.rq").write_text("ASK {}\n", encoding="utf-8")
     assert [(e.name, e.title) for e in examples(tmp_path)] == [("a", "a"), ("b", "总额 Totals")]
     assert examples(tmp_path / "missing") == []
+
+
+def test_query_page_without_yasgui_is_the_plain_editor(
+    client: httpx.Client, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    import budgetkg.sparql
+
+    monkeypatch.setattr(budgetkg.sparql, "YASGUI_DIR", tmp_path / "missing")
+    r = client.get("/query")
+    assert r.status_code == 200
+    assert '<p class="muted" id="no-yasgui">YASGUI is not installed here' in r.text
+    assert '<textarea id="query" name="query"' in r.text and "yasgui.min.js" not in r.text
 
 
 def test_landing_page_and_json_twin(client: httpx.Client) -> None:

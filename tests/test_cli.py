@@ -97,3 +97,21 @@ def test_validate_csv_lists_the_rounding_difference(built: tuple[Path, subproces
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows, "the sample has known rounding differences"
     assert any(r["severity"] == "Info" and "41.47" in r["values"] and "41.49" in r["values"] for r in rows)
+
+
+def test_reading_commands_work_while_a_writer_holds_the_store(
+    built: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    from budgetkg.store import Store
+
+    store, _ = built
+    writer = Store(store)  # holds RocksDB's lock, as a running `budgetkg build` does
+    try:
+        with pytest.raises(OSError):
+            Store(store)  # a second writer is refused: the lock is real
+        out = run("query", "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g {} }", "--format", "csv", store=store)
+        expected = len(list(writer.ox.named_graphs()))
+        assert out.stdout.splitlines() == ["n", str(expected)]
+        assert run("dump", "--format", "nquads", store=store).stdout.count("\n") == len(writer.ox)
+    finally:
+        writer.close()

@@ -1,6 +1,7 @@
 """The budgetkg web application: its routes, each a thin handler over one module.
 
-- ``/sparql``, ``/query``: the read-only SPARQL 1.1 endpoint and its form (``sparql``);
+- ``/sparql``, ``/query``, ``/query/plain``: the read-only SPARQL 1.1 endpoint and its query
+  page (YASGUI, served from ``/static/``, or the built-in editor) (``sparql``, ``federation``);
 - ``/``, ``/.json``, ``/.well-known/void``: the dataset overview and VoID (``metadata``);
 - ``/dumps/``: streamed gzip dumps, cacheable by ETag (``dumps``, ``metadata``);
 - ``/id/``, ``/code/``, ``/def/``, ``/graph/``: Linked Data pages (``describe``).
@@ -15,12 +16,16 @@ rebuild in another process shows up between requests, never within one.
 
 from __future__ import annotations
 
-from urllib.parse import quote
+import time
+from collections.abc import Iterable
+from urllib.parse import parse_qsl, quote
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from budgetkg import describe, dumps, metadata, render, sparql
 from budgetkg.negotiate import (
@@ -42,18 +47,24 @@ from budgetkg.store import Published, Store
 Source = Store | Published
 
 
-def create_app(store: Source, *, query_timeout_s: float = 10.0, max_results: int = 10000) -> FastAPI:
-    """The web application over ``store`` (read-only use)."""
+def create_app(store: Source, *, query_timeout_s: float = 10.0, max_results: int = 10000,
+               service_allow: Iterable[str] | None = None) -> FastAPI:
+    """The web application over ``store`` (read-only use).
+
+    ``service_allow``: the SPARQL endpoints federated queries may call (default: the
+    configuration, ``BUDGETKG_SERVICE_ALLOW``)."""
     app = FastAPI(title="budgetkg", docs_url=None, redoc_url=None)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
         allow_methods=["GET", "POST", "HEAD"],
         allow_headers=["*"],
-        expose_headers=["X-SPARQL-MaxRows", "Link", "ETag", "Vary"],
+        expose_headers=CORS_EXPOSED.split(", "),
     )
-    engine = sparql.Engine(store, query_timeout_s, max_results)
+    allow = None if service_allow is None else frozenset(service_allow)
+    engine = sparql.Engine(store, query_timeout_s, max_results, allow)
     app.state.engine = engine
+    app.add_middleware(SparqlGetFastPath, engine=engine)  # outermost: before CORS and routing
     app.router.add_event_handler("shutdown", lambda: engine.pool.shutdown(wait=False, cancel_futures=True))
 
     @app.exception_handler(HTTPException)
@@ -76,8 +87,11 @@ def root_url(request: Request) -> str:
     return str(request.base_url)
 
 
-def _query_page(query: str | None, example: str | None) -> HTMLResponse:
-    return HTMLResponse(render.page("query.html", **sparql.query_form(query, example)))
+def _query_page(query: str | None, example: str | None, *, plain: bool = False) -> HTMLResponse:
+    """YASGUI when ``make`` vendored it, else (or when asked) the built-in editor."""
+    form = sparql.query_form(query, example)
+    template = "query.html" if plain or form["yasgui_version"] is None else "yasgui.html"
+    return HTMLResponse(render.page(template, **form))
 
 
 def _wants_page(accept: str | None) -> bool:
@@ -87,6 +101,47 @@ def _wants_page(accept: str | None) -> bool:
     return negotiate(accept, [*RESULT_TYPES, *RDF_CANONICAL, HTML]) == HTML
 
 
+class SparqlGetFastPath:
+    """Raw ASGI for ``GET /sparql?query=…`` — what SPARQL clients send most — ahead of FastAPI.
+
+    FastAPI's routing, dependency solving and the CORS middleware cost about as much as a point
+    lookup itself (cProfile of bench/bench_serve.py's lookups); this path parses the query string
+    as Starlette would, runs the query on the same Engine (same limits, same errors) and answers
+    with the same headers, CORS ones included. Anything else — a browser that wants the query
+    page, no ``query`` parameter, other methods and paths — goes on to FastAPI unchanged.
+    """
+
+    def __init__(self, app: ASGIApp, engine: sparql.Engine) -> None:
+        self.app = app
+        self.engine = engine
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != "/sparql" or scope["method"] != "GET":
+            await self.app(scope, receive, send)
+            return
+        arrived = time.monotonic()
+        params = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+        headers = dict(scope["headers"])
+        accept = headers[b"accept"].decode("latin-1") if b"accept" in headers else None
+        if not any(name == "query" for name, _ in params) or _wants_page(accept):
+            await self.app(scope, receive, send)
+            return
+        try:
+            outcome = await self.engine.run(sparql.protocol_request(params), arrived)
+            response = sparql.results_response(outcome, accept, self.engine.max_results)
+        except sparql.Rejected as err:
+            response = err.response()
+        if b"origin" in headers:  # as CORSMiddleware answers a simple cross-origin request
+            response.headers["Access-Control-Allow-Origin"] = "*"
+            response.headers["Access-Control-Expose-Headers"] = CORS_EXPOSED
+        vary = response.headers.get("Vary")  # CORSMiddleware adds it with or without an Origin
+        response.headers["Vary"] = f"{vary}, Origin" if vary else "Origin"
+        await response(scope, receive, send)
+
+
+CORS_EXPOSED = "X-SPARQL-MaxRows, Link, ETag, Vary"
+
+
 def _sparql_routes(app: FastAPI, store: Source, engine: sparql.Engine) -> None:
     # Without a query, /sparql describes the service (RDF) or shows the form (HTML); HTML
     # comes before the RDF aliases so that ``text/html, text/plain`` gets the form.
@@ -94,6 +149,7 @@ def _sparql_routes(app: FastAPI, store: Source, engine: sparql.Engine) -> None:
 
     @app.api_route("/sparql", methods=["GET", "POST"], response_model=None)
     async def endpoint(request: Request) -> Response:
+        arrived = time.monotonic()  # the time limit includes reading the body and waiting for a worker
         try:
             req = await sparql.read_protocol(request)
             if req.query is None:
@@ -114,7 +170,7 @@ def _sparql_routes(app: FastAPI, store: Source, engine: sparql.Engine) -> None:
                 response = _query_page(req.query, None)
                 response.headers["Vary"] = "Accept"
                 return response
-            outcome = await engine.run(req)
+            outcome = await engine.run(req, arrived)
             return sparql.results_response(outcome, request.headers.get("accept"), engine.max_results)
         except sparql.Rejected as err:
             return err.response()
@@ -122,6 +178,13 @@ def _sparql_routes(app: FastAPI, store: Source, engine: sparql.Engine) -> None:
     @app.get("/query", response_class=HTMLResponse)
     def query_page(query: str | None = None, example: str | None = None) -> HTMLResponse:
         return _query_page(query, example)
+
+    @app.get("/query/plain", response_class=HTMLResponse)
+    def plain_query_page(query: str | None = None, example: str | None = None) -> HTMLResponse:
+        return _query_page(query, example, plain=True)
+
+    # YASGUI's files (and only what ``make`` put there); absent folder: 404s, not a crash.
+    app.mount("/static", StaticFiles(directory=sparql.STATIC_DIR, check_dir=False), name="static")
 
 
 def _site_routes(app: FastAPI, store: Source) -> None:

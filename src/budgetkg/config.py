@@ -31,6 +31,16 @@ def store_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(os.environ.get("BUDGETKG_STORE", DEFAULT_STORE_DIR))
 
 
+#: Default SERVICE allow-list: Wikidata's endpoint (the federated example query joins it).
+DEFAULT_SERVICE_ALLOW = "https://query.wikidata.org/sparql"
+
+
+def service_allow_list() -> frozenset[str]:
+    """SPARQL endpoints ``SERVICE`` may call: ``BUDGETKG_SERVICE_ALLOW`` (endpoint IRIs separated
+    by spaces; set but empty: none), else the default. Matched exactly, IRI against IRI."""
+    return frozenset(os.environ.get("BUDGETKG_SERVICE_ALLOW", DEFAULT_SERVICE_ALLOW).split())
+
+
 #: Project folders holding the declarative parts (ontology, mappings, shapes, queries).
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ONTOLOGY_DIR = PROJECT_ROOT / "ontology"

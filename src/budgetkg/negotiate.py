@@ -8,6 +8,7 @@ Offers are ordered: on a tie the server's first offer wins.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import pyoxigraph as ox
 from fastapi.responses import Response
@@ -88,6 +89,12 @@ def negotiate(header: str | None, offers: Sequence[str]) -> str | None:
     """The best offer for ``header`` (ties: the server's order); None if nothing is acceptable."""
     if not header or not header.strip():
         return offers[0]
+    return _negotiate(header, tuple(offers))
+
+
+@lru_cache(maxsize=1024)
+def _negotiate(header: str, offers: tuple[str, ...]) -> str | None:
+    """negotiate(), memoised: clients send the same few Accept headers again and again."""
     ranges = parse_accept(header)
     if not ranges:
         return offers[0]
