@@ -806,3 +806,95 @@ def test_dump_etag_and_head(client: httpx.Client) -> None:
     assert (head.status_code, head.headers["etag"], head.content) == (200, etag, b"")
     assert client.get("/dumps/all.trig.gz").headers["etag"] != etag
     assert client.get("/dumps/", headers={"Accept": "text/html"}).status_code == 200
+
+
+# -- budgetkg serve's HTTP protocol: one write per response ----------------------------------
+
+
+class RecordingTransport:
+    """An asyncio transport that keeps every write (what would each be a TCP segment)."""
+
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+        self.closed = False
+
+    def write(self, data: bytes) -> None:
+        self.writes.append(bytes(data))
+
+    def close(self) -> None:
+        self.closed = True
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def get_extra_info(self, name: str, default: object = None) -> object:
+        return {"peername": ("127.0.0.1", 50000), "sockname": ("127.0.0.1", 8000)}.get(name, default)
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass
+
+
+def test_serve_protocol_writes_each_response_in_one_piece(store: Store) -> None:
+    # uvicorn writes head and body separately (two segments, two client wake-ups); budgetkg
+    # serve's protocol writes each response once, on keep-alive connections, for HEAD and errors
+    import asyncio
+
+    import uvicorn
+    from uvicorn.server import ServerState
+
+    from budgetkg.app import HTTP_PROTOCOL
+
+    assert HTTP_PROTOCOL is not None
+    lookup = quote(f"SELECT ?a WHERE {{ <{OBS}> <{BKG}amount> ?a }}")
+    requests = [
+        f"GET /sparql?query={lookup} HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n",
+        f"GET /sparql?query={lookup} HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n",  # same connection
+        "GET /sparql?query=SELECT HTTP/1.1\r\nHost: x\r\n\r\n",  # 400 from the fast path
+        f"HEAD /{OBS.removeprefix(BASE)} HTTP/1.1\r\nHost: x\r\nAccept: text/turtle\r\n\r\n",  # routed, no body
+        "GET /no/such/page HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",  # 404, then closed
+    ]
+
+    async def exchange() -> list[list[bytes]]:
+        config = uvicorn.Config(create_app(store), http=HTTP_PROTOCOL, lifespan="off", log_level="warning")
+        config.load()
+        protocol = HTTP_PROTOCOL(config=config, server_state=ServerState(), app_state={})  # type: ignore[call-arg]
+        transport = RecordingTransport()
+        protocol.connection_made(transport)  # type: ignore[arg-type]
+        answers = []
+        for request in requests:
+            before = len(transport.writes)
+            protocol.data_received(request.encode())
+            for _ in range(200):
+                await asyncio.sleep(0.005)
+                if protocol.cycle.response_complete:
+                    break
+            answers.append(transport.writes[before:])
+        protocol.connection_lost(None)
+        assert transport.closed
+        return answers
+
+    answers = asyncio.run(exchange())
+    assert [len(a) for a in answers] == [1, 1, 1, 1, 1]
+    first, second, bad, head, missing = (a[0] for a in answers)
+    assert first.startswith(b"HTTP/1.1 200 OK\r\n") and first.endswith(b"\r\n\r\na\r\n120.45\r\n")
+    assert second.split(b"\r\n\r\n")[1] == b"a\r\n120.45\r\n"
+    assert bad.startswith(b"HTTP/1.1 400 Bad Request\r\n") and b"\r\n\r\nMalformed query: " in bad
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n") and head.endswith(b"\r\n\r\n") and b"text/turtle" in head
+    assert missing.startswith(b"HTTP/1.1 404 Not Found\r\n") and b"connection: close\r\n" in missing
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"query=SELECT+%3Fa+WHERE+%7B+%3Chttp%3A%2F%2Fx%2Fs%3E+%3Fp+%3Fa+%7D", b"q=%E4%B8%AD&default-graph-uri=",
+     b"a=%4", b"a=%g1&b", b"x=\\%41+b%5C", b"&&q=1=2&=", b"q=%E4%B8%AD%zz", b"a=%e4%b8", "q=中+%41".encode(), b""],
+)
+def test_query_string_parsing_equals_urllib(raw: bytes) -> None:
+    # the GET fast path's parser must read every query string exactly as Starlette (urllib) does
+    from urllib.parse import parse_qsl
+
+    from budgetkg.sparql import parse_query_string
+
+    assert parse_query_string(raw) == parse_qsl(raw.decode("latin-1"), keep_blank_values=True)

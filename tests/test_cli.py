@@ -115,3 +115,62 @@ def test_reading_commands_work_while_a_writer_holds_the_store(
         assert run("dump", "--format", "nquads", store=store).stdout.count("\n") == len(writer.ox)
     finally:
         writer.close()
+
+
+def test_query_service_goes_through_the_allow_list_and_timeout(
+    built: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    # pyoxigraph would call any SERVICE itself, without a time limit; the command evaluates it
+    # as the endpoint does: allowed endpoints only, within --timeout, others refused unfetched
+    import socket
+    import threading
+    import time
+
+    from budgetkg.app import create_app
+    from budgetkg.store import Store
+    from tests._server import LiveServer
+
+    store, _ = built
+    remote = Store()
+    label = ox.NamedNode("http://example.org/remote#label")
+    remote.ox.add(ox.Quad(ox.NamedNode("http://example.org/x"), label, ox.Literal("remote", language="en")))
+    silent = socket.socket()  # accepts connections and never answers
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    accepted: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                accepted.append(silent.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    silent_url = f"http://127.0.0.1:{silent.getsockname()[1]}/sparql"
+    query = "SELECT ?l WHERE {{ SERVICE <{}> {{ <http://example.org/x> <http://example.org/remote#label> ?l }} }}"
+    try:
+        with LiveServer(create_app(remote)) as url:
+            endpoint = url + "/sparql"
+            out = run("query", query.format(endpoint), "--format", "csv", "--service-allow", endpoint, store=store)
+            assert out.stdout.splitlines() == ["l", "remote"]
+            # not on the allow-list (here: the default, Wikidata only): exit 2, nothing fetched
+            refused = run("query", query.format(silent_url), "--format", "csv", store=store, check=False)
+            assert refused.returncode == 2
+            assert " ".join(refused.stderr.split()) == (
+                f"refused: SERVICE <{silent_url}>: host 127.0.0.1 is not on this endpoint's allow-list "
+                "(allowed: https://query.wikidata.org/sparql)."
+            )
+            time.sleep(0.2)
+            assert accepted == []
+            # allowed but silent: given up at --timeout (exit 1), not blocked forever
+            t0 = time.monotonic()
+            slow = run("query", query.format(silent_url), "--service-allow", silent_url, "--timeout", "1",
+                       store=store, check=False)
+            assert slow.returncode == 1
+            assert " ".join(slow.stderr.split()) == f"failed: SERVICE <{silent_url}>: 127.0.0.1 did not answer in time."
+            assert len(accepted) == 1 and time.monotonic() - t0 < 10
+    finally:
+        silent.close()
+        for conn in accepted:
+            conn.close()

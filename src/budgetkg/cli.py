@@ -140,11 +140,23 @@ def query(
     text: Annotated[str, typer.Argument(help="A SPARQL query, or a file containing one.")],
     store: StoreOption = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+    service_allow: Annotated[list[str] | None, typer.Option(
+        "--service-allow", metavar="IRI",
+        help="A SPARQL endpoint SERVICE may call (repeatable; replaces $BUDGETKG_SERVICE_ALLOW, "
+             f"default {config.DEFAULT_SERVICE_ALLOW}).")] = None,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", min=0.001, help="Seconds the SERVICE calls may take, all together.")] = 30.0,
 ) -> None:
-    """Run a SPARQL query over the union of all graphs."""
+    """Run a SPARQL query over the union of all graphs.
+
+    SERVICE clauses are evaluated as by the endpoint (budgetkg.federation): only endpoints on
+    the allow-list, within --timeout; any other is refused (exit code 2) before any connection.
+    """
     st = open_store(store, read_only=True)
     path = Path(text)
     sparql = path.read_text(encoding="utf-8") if len(text) < 4096 and path.is_file() else text
+    sparql = _resolve_services(sparql, frozenset(service_allow) if service_allow else config.service_allow_list(),
+                               timeout)
     try:
         result = st.query(sparql)
     except SyntaxError as exc:
@@ -168,6 +180,36 @@ def query(
         rows += 1
     Console().print(out)
     console.print(f"{rows} rows")
+
+
+#: Rows a SERVICE may contribute to a command-line query (the endpoint uses its row limit).
+CLI_SERVICE_ROWS = 1_000_000
+
+
+def _resolve_services(text: str, allowed: frozenset[str], timeout_s: float) -> str:
+    """``text`` with its SERVICE clauses replaced by their endpoints' rows (budgetkg.federation),
+    so that pyoxigraph — whose own SERVICE client has neither an allow-list nor a time limit —
+    never sees one. Refused or malformed: exit code 2; the endpoint failed or was too slow: 1."""
+    import asyncio
+    import time
+
+    from budgetkg import federation
+    from budgetkg.sparql import uses_service
+
+    if "service" not in text.lower():
+        return text
+    try:
+        fetched = asyncio.run(federation.resolve(text, allowed, config.base_iri(), time.monotonic() + timeout_s,
+                                                 CLI_SERVICE_ROWS))
+    except federation.FederationError as err:
+        console.print(f"[red]{'refused' if err.status == 400 else 'failed'}:[/red] {err.message}", highlight=False)
+        raise typer.Exit(2 if err.status == 400 else 1) from None
+    if uses_service(fetched.text):  # a second, independent look, as the endpoint takes
+        console.print("[red]refused:[/red] SERVICE could not be resolved safely; it is not evaluated.")
+        raise typer.Exit(2)
+    if fetched.truncated:
+        console.print(f"[yellow]a SERVICE returned more than {CLI_SERVICE_ROWS:,} rows: the rest is left out[/yellow]")
+    return fetched.text
 
 
 @app.command()
@@ -207,6 +249,8 @@ def serve(
         "--service-allow", metavar="IRI",
         help="A SPARQL endpoint SERVICE may call (repeatable; replaces $BUDGETKG_SERVICE_ALLOW, "
              f"default {config.DEFAULT_SERVICE_ALLOW}).")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes (each reads the published snapshots; "
+                                                   "on N cores, N of them answer ~N times the lookups).")] = 1,
 ) -> None:
     """Serve the store: SPARQL endpoint, Linked Data pages, dumps.
 
@@ -214,29 +258,44 @@ def serve(
     `budgetkg build` into the same store can run meanwhile, and each document it loads shows
     up at the next request, whole (see store.Published).
     """
+    import os
+
     import uvicorn
 
-    from budgetkg.app import create_app
+    from budgetkg.app import HTTP_PROTOCOL, create_app
     from budgetkg.store import Published
 
     folder = config.store_dir(store)
     if not folder.exists():
         console.print(f"[red]no store at {folder}[/red]: run `budgetkg build` first")
         raise typer.Exit(2)
-    st = Published(folder)
+    st = Published(folder)  # publishes a never-published folder once, before any worker starts
     console.print(f"serving {folder} at http://{host}:{port}/ (base IRI {config.base_iri()})")
     # httptools and uvloop (uvicorn's "standard" extras, dependencies of budgetkg) are named
     # explicitly so the server does not change with whatever else is installed; the pure-Python
-    # h11 parser costs ~40% of point-lookup throughput.
+    # h11 parser costs ~40% of point-lookup throughput. HTTP_PROTOCOL is uvicorn's httptools
+    # protocol writing each response in one piece (see budgetkg.app.OneWriteHttpTools).
     # The "44 ms per request on a kept-alive connection" seen with `uvicorn --workers 2` is not
     # the server's: uvloop (like asyncio) sets TCP_NODELAY on every accepted socket, so responses
     # leave at once. It appears only when a client writes a POST's headers and body separately
     # with Nagle's algorithm on: its body waits for our ACK of the headers, which Linux delays
     # by ~40 ms. `bench/bench_serve.py --keepalive` measured budgetkg serve at p50 0.34 ms (GET),
     # 0.46 ms (POST in one or two writes) and 44 ms only for that client, as for any uvicorn.
-    allow = service_allow if service_allow else None  # None: the configuration's allow-list
-    uvicorn.run(create_app(st, service_allow=allow), host=host, port=port, log_level="info", access_log=access_log,
-                http=_installed("httptools", "h11"), loop=_installed("uvloop", "asyncio"))
+    options: dict[str, object] = {
+        "host": host, "port": port, "log_level": "info", "access_log": access_log,
+        "http": HTTP_PROTOCOL or "h11", "loop": _installed("uvloop", "asyncio"),
+    }
+    if workers == 1:
+        allow = service_allow if service_allow else None  # None: the configuration's allow-list
+        uvicorn.run(create_app(st, service_allow=allow), **options)  # type: ignore[arg-type]
+        return
+    # Several processes: each builds the app from the environment (budgetkg.app:from_environment)
+    # and opens the published snapshot read-only itself (read-only RocksDB takes no lock).
+    st.current().close()
+    os.environ["BUDGETKG_STORE"] = str(folder)
+    if service_allow:
+        os.environ["BUDGETKG_SERVICE_ALLOW"] = " ".join(service_allow)
+    uvicorn.run("budgetkg.app:from_environment", factory=True, workers=workers, **options)  # type: ignore[arg-type]
 
 
 def _installed(module: str, fallback: str) -> str:
