@@ -119,19 +119,35 @@ def test_statements_of_a_shanghai_pdf() -> None:
         ("government-fund-expenditure", "change", D("0"), "", "flat", 2023, None, 11),
         ("state-capital-expenditure", "amount", D("0.00"), "万元", "", None, None, None),
         ("state-capital-expenditure", "change", D("0"), "", "flat", 2023, None, 13),
-        ("three-public-total", "amount", D("6.40"), "万元", "", None, None, None),
-        ("three-public-total", "change", D("0"), "", "flat", 2023, None, 15),
-        ("outbound-travel", "amount", D("0.00"), "万元", "", None, 15, None),
-        ("outbound-travel", "change", D("0"), "", "flat", 2023, None, 17),
-        ("official-vehicles", "amount", D("6.40"), "万元", "", None, 15, None),
-        ("official-vehicles", "change", D("0"), "", "flat", 2023, None, 19),
-        ("vehicle-purchase", "amount", D("0.00"), "万元", "", None, 19, None),
-        ("vehicle-purchase", "change", D("0"), "", "flat", 2023, None, 21),
-        ("vehicle-operation", "amount", D("6.40"), "万元", "", None, 19, None),
-        ("vehicle-operation", "change", D("0"), "", "flat", 2023, None, 23),
-        ("official-reception", "amount", D("0.00"), "万元", "", None, 15, None),
+        # each 项 paragraph (p.16): “类/款/项” amount, 2023年当年预算执行数, 2024年预算安排 (compared with it)
+        *[row for amount, outturn in (("53.84", "54.60"), ("76.76", "70.70"), ("38.38", "35.35"), ("738.66", "711.34"),
+                                      ("50.37", "44.17"), ("33.58", "33.74"))
+          for row in (("classification-subject", "amount", D(amount), "万元", "", None, None, None),
+                      ("classification-subject", "previous-outturn", D(outturn), "万元", "", None, None, None),
+                      ("classification-subject", "amount", D(amount), "万元", "", None, None, None))],  # 15-32
+        ("three-public-total", "amount", D("6.40"), "万元", "", None, None, None),            # 33
+        ("three-public-total", "change", D("0"), "", "flat", 2023, None, 33),
+        ("outbound-travel", "amount", D("0.00"), "万元", "", None, 33, None),
+        ("outbound-travel", "change", D("0"), "", "flat", 2023, None, 35),
+        ("official-vehicles", "amount", D("6.40"), "万元", "", None, 33, None),
+        ("official-vehicles", "change", D("0"), "", "flat", 2023, None, 37),
+        ("vehicle-purchase", "amount", D("0.00"), "万元", "", None, 37, None),
+        ("vehicle-purchase", "change", D("0"), "", "flat", 2023, None, 39),
+        ("vehicle-operation", "amount", D("6.40"), "万元", "", None, 37, None),
+        ("vehicle-operation", "change", D("0"), "", "flat", 2023, None, 41),
+        ("official-reception", "amount", D("0.00"), "万元", "", None, 33, None),
         ("government-procurement", "amount", D("120.60"), "万元", "", None, None, None),
     ]
+    # the budget line of each 项 is set against the previous year's outturn stated before it
+    assert [(i, s.compared_with) for i, s in enumerate(statements) if s.compared_with is not None] == [
+        (17, 16), (20, 19), (23, 22), (26, 25), (29, 28), (32, 31)]
+    assert statements[15].label == "社会保障和就业支出（类）行政事业单位养老支出（款）事业单位离退休（项）"
+    # the growth rates stated of them (比2023年预算执行数增加8.57%), each computed from that pair
+    _, percentages = narrative.extract_all(read_document(SHANGHAI / "2024_上海市普陀区社会福利院_单位预算.pdf"), 2024)
+    assert [(p.kind, p.printed, p.sign, p.direction, p.rate_of) for p in percentages] == [
+        ("growth", "1.39", "%", "decrease", 17), ("growth", "8.57", "%", "increase", 20),
+        ("growth", "8.57", "%", "increase", 23), ("growth", "3.84", "%", "increase", 26),
+        ("growth", "14.04", "%", "increase", 29), ("growth", "0.47", "%", "decrease", 32)]
     # a sentence wrapped over two printed lines is one span
     assert statements[9].span == "一般公共预算拨款支出预算950.12万元"
     assert statements[0].printed == "1,212.12"
@@ -216,3 +232,88 @@ def test_altered_figures_are_reported(tmp_path) -> None:
         ("1870/figure/5", "Violation", "-0.1"),     # 359.20 ≠ Σ projects 359.30
         ("1874/figure/1", "Violation", "0.529955"),  # 41.57 ≠ 41.040045 (as written)
     ]
+
+
+#: Alterations of the sample's text, each firing one group D rule (the sample itself fires none).
+_D_ALTERATIONS = (
+    # R50 growth rate: 84.54 / (822.41 − 84.54) = 11.4573…% → 11.46, the text says 12.46
+    ("较2022年预算增加84.54万元，", "较2022年预算增加84.54万元，增长12.46%，"),
+    # R51: an increase of 1.50 on 1.22 makes the previous year's "三公" −0.28
+    ("预算安排1.22万元，与上年持平。", "预算安排1.22万元，比上年增加1.50万元。"),
+    # R52: the year's expenditure stated as 822.51 here and 822.41 in the next paragraph
+    ("2023年预算支出为822.41万元", "2023年预算支出为822.51万元"),
+    # R51 template leftover
+    ("主要为人员经费支出；", "主要为人员经费支出增加（减少）；"),
+    # R53: a share with one decimal, a share without its sign
+    ("其中：基本支出463.21万元，", "其中：基本支出463.21万元，占56.3%，"),
+    ("机关运行经费共计安排41.47万元，", "机关运行经费共计安排41.47万元，占 8.95，"),
+)
+_D_RULES = ("R50-growth-rate", "R51-", "R52-", "R53-")
+
+
+@pytest.fixture(scope="module")
+def altered_d(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, str]:
+    from budgetkg.pipeline import build
+
+    text = SAMPLE.read_text(encoding="utf-8")
+    for old, new in _D_ALTERATIONS:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    folder = tmp_path_factory.mktemp("altered-d")
+    (folder / SAMPLE.name).write_text(text, encoding="utf-8")
+    store = Store(folder / "store")
+    [report] = build(store, [folder / SAMPLE.name])
+    assert report.iri is not None
+    return store, report.iri
+
+
+def test_group_d_rules_on_altered_text(altered_d: tuple[Store, str]) -> None:
+    """Each new group D rule fires on its alteration, with the numbers, and nothing else of them."""
+    store, document = altered_d
+    findings = [f for f in validate.validate_graph(store, document) if f.rule.startswith(_D_RULES)]
+    got = sorted((f.rule, f.severity, f.focus.split("/paragraph/")[1], f.message) for f in findings)
+    assert got == [
+        ("R50-growth-rate", "Violation", "1872/percentage/1",
+         "“增长12.46%”: 12.46% ≠ 84.54 ÷ 737.87 = 11.4573% computed from “较2022年预算增加84.54万元” "
+         "(11.46% at the stated decimals; diff 1 percentage points, envelope 0.1058)"),
+        ("R51-direction", "Violation", "1876/figure/2",
+         "“比上年增加1.50万元”: current 1.22 万元, stated increase 1.50 万元: the previous amount would be -0.28 "
+         "(negative: the direction or the amount is wrong; rounding envelope 0.01)"),
+        ("R51-template-leftover", "Warning", "1872",
+         "leftover template text “增加（减少）” in the paragraph: the direction is not stated"),
+        ("R52-repeated", "Violation", "1870/figure/1",
+         "“2023年预算支出为822.51万元”: expenditure-total  is 822.51 万元 here but 822.41 万元 elsewhere in the text "
+         "(2 statements; diff 0.1, rounding envelope 0.01)"),
+        ("R53-percent-decimals", "Info", "1870/percentage/1",
+         "“占56.3%”: the percentage 56.3 has 1 decimals (two expected)"),
+        ("R53-percent-sign", "Warning", "1874/percentage/1", "“占 8.95”: the percentage 8.95 has no percent sign"),
+    ]
+
+
+def test_fast_path_equals_pyshacl_on_group_d_and_f(altered_d: tuple[Store, str]) -> None:
+    """The new group D and F shapes give the same results through pyshacl, on the altered sample."""
+    store, document = altered_d
+    graphs = [document, uris.ontology_graph(), uris.codelists_graph(), uris.shared_graph()]
+    foci = [f"{document}/paragraph/{key}" for key in (
+        "1870/figure/1", "1870/figure/2", "1872/figure/1", "1872/figure/2", "1876/figure/1", "1876/figure/2",
+        "1872/percentage/1", "1870/percentage/1", "1874/percentage/1", "1872", "1870", "1874")]
+    shapes = validate.load_shapes(["narrative.ttl", "final.ttl"])
+    retargeted = rdflib.Graph()
+    for t in shapes:
+        retargeted.add(t)
+    for shape in set(shapes.subjects(SH.sparql)):
+        retargeted.remove((shape, SH.targetClass, None))
+        if not any(r in str(shape) for r in ("R50-growth", "R51", "R52", "R53", "R71", "R72", "R73")):
+            retargeted.remove((shape, SH.sparql, None))
+            continue
+        for focus in foci:
+            retargeted.add((shape, SH.targetNode, rdflib.URIRef(focus)))
+    from tests.test_validate import _fast_results, _pyshacl_results
+
+    data = validate._to_rdflib(store, graphs)
+    reference = _pyshacl_results(data, retargeted)
+    fast = _fast_results(store, retargeted, graphs)
+    assert {r[0].split("#")[1] for r in reference} == {
+        "R50-growth-rate-violation", "R51-direction-violation", "R51-template-leftover-warning",
+        "R52-repeated-violation", "R53-percent-decimals-info", "R53-percent-sign-warning"}
+    assert fast == reference

@@ -154,10 +154,24 @@ def test_expected_terms_are_defined(vocab: Graph) -> None:
         "level",
         "factorToYuan",
         "region",
+        # performance targets (绩效目标表)
+        "projectName",
+        "firstLevelIndicator",
+        "secondLevelIndicator",
+        "indicatorName",
+        "indicatorDescription",
+        "targetBasis",
+        "targetText",
+        "targetCell",
+        "targetComparator",
+        "comparatorText",
+        "targetValue",
+        "targetUnit",
     ]
     assert {BKG[name] for name in expected} == properties
     classes = set(vocab.subjects(RDF.type, OWL.Class))
-    expected_classes = ["SourceDocument", "Disclosure", "HeaderRow", "TextCell", "Paragraph", "Region"]
+    expected_classes = ["SourceDocument", "Disclosure", "HeaderRow", "TextCell", "Paragraph", "Region",
+                        "PerformanceTarget"]
     assert {BKG[name] for name in expected_classes} == classes
 
 

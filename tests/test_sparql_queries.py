@@ -221,3 +221,39 @@ def test_where_is_a_figure_printed(sample_store: Store) -> None:
         (FILE, BASIC_TABLE, 1466, "12", 1566, 3, "一般公共预算基本支出 / 合计", "41.47", "商品和服务支出"),
         (FILE, BASIC_TABLE, 1466, "12", 1566, 5, "一般公共预算基本支出 / 公用经费", "41.47", "商品和服务支出"),
     ]
+
+
+def test_performance_targets(sample_store: Store) -> None:
+    # the sample's eight 绩效目标表, rows with a numeric 指标值 (数量, 质量, 时效, 满意度), read off the tables;
+    # each row: (project, 二级指标, 三级指标, 指标值 as printed); 一级 is 产出指标 for the first three rows
+    # of a table and 满意度指标 for the last
+    quality = ("质量指标", "办公设备正常运行率", "≥95%")
+    timely = "按项目计划完成工作"
+    staff = ("服务对象满意度指标", "单位工作人员满意度", "≥95%")
+    workers = ("服务对象满意度指标", "职工满意度", "≥95%")
+    tables = {
+        "2022年社区党组织服务群众专项经费市级补助资金（秦财行[2022]109号）": [
+            ("数量指标", "支付下辖社区数量", "7个"), quality, ("时效指标", timely, "≥95%"), staff],
+        "基层武装部建设经费": [("数量指标", "支付公用经费人数", "200人"), quality, ("时效指标", timely, "≥95%"), staff],
+        "服务群众专项经费": [("数量指标", "支付下辖社区数量", "7个"), quality, ("时效指标", timely, "100%"), staff],
+        "涉军公益岗及续聘经费": [("数量指标", "支付工资及保险人员数量", "2人"),
+                         ("质量指标", "工资及保险发放准确率", "2人"), ("时效指标", "资金支付及时率", "≥100%"), workers],
+        "社区工作经费": [("数量指标", "支付公用经费人数", "33人"), quality, ("时效指标", timely, "100%"), staff],
+        "社区老居委会生活补贴": [("数量指标", "支付工资及保险人员数量", "15人"),
+                         ("质量指标", "工资及保险发放准确率", "15人"), ("时效指标", "资金支付及时率", "100%"), workers],
+        "街道、社区综合事务经费": [("数量指标", "支付公用经费人数", "87人"), quality, ("时效指标", timely, "100%"),
+                          staff],
+        "车辆保险费": [("数量指标", "支付公务用车车辆", "1辆"), quality, ("时效指标", timely, "≥95%"), staff],
+    }
+    comparators = {"≥95%": ("ge", D("95"), "%"), "≥100%": ("ge", D("100"), "%"), "100%": ("eq", D("100"), "%"),
+                   "7个": ("eq", D("7"), "个"), "200人": ("eq", D("200"), "人"), "2人": ("eq", D("2"), "人"),
+                   "33人": ("eq", D("33"), "人"), "15人": ("eq", D("15"), "人"), "87人": ("eq", D("87"), "人"),
+                   "1辆": ("eq", D("1"), "辆")}
+    expected = [
+        (DEPT, project, "满意度指标" if second == "服务对象满意度指标" else "产出指标", second, name,
+         *comparators[printed], printed)
+        for project in sorted(tables)  # ORDER BY compares strings by code point, as Python does
+        for second, name, printed in tables[project]
+    ]
+    assert len(expected) == 32
+    assert run(sample_store, "16-performance-targets") == expected

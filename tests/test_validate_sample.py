@@ -156,3 +156,72 @@ def test_cross_table_rules_on_altered_cells(sample_store: Store, sample_document
         ("R28-expenditure-vs-general-budget", "Info",
          "general-public-budget-expenditure/obs/line-item-table-total/total", "822.41", "822.4", "0.01"),
     ]
+
+
+def _scratch_with(sample_store: Store, changes: list[tuple[str, str]], inserts: str = "") -> Store:
+    """A copy of the sample store with the given observations' amounts replaced (万元 cells)."""
+    scratch = Store()
+    scratch.ox.bulk_extend(sample_store.ox.quads_for_pattern(None, None, None, None))
+    bkg = uris.vocab()
+    for obs, amount in changes:
+        scratch.ox.update(
+            f"DELETE {{ GRAPH ?g {{ <{obs}> <{bkg}amount> ?a ; <{bkg}amountInYuan> ?y ; <{bkg}printedValue> ?p }} }}"
+            f" INSERT {{ GRAPH ?g {{ <{obs}> <{bkg}amount> {amount} ; <{bkg}amountInYuan> {Decimal(amount) * 10000} ;"
+            f' <{bkg}printedValue> "{amount}" }} }}'
+            f" WHERE {{ GRAPH ?g {{ <{obs}> <{bkg}amount> ?a ; <{bkg}amountInYuan> ?y ; <{bkg}printedValue> ?p }} }}")
+    if inserts:
+        scratch.ox.update(inserts)
+    return scratch
+
+
+_NEW_B = ("R23-", "R27-", "R30-", "R31-")
+
+
+def test_new_cross_table_rules_are_silent_on_the_sample(sample_store: Store, sample_document: str) -> None:
+    # 收支总表 总计 822.41 = 财政拨款收支总表 总计 822.41 (no non-fiscal income); 30217 0.05 ≤ 接待 0.05,
+    # 30231 0.60 ≤ 运行维护 1.00; 30113 32.41 = 2210201 32.41, 30108 41.77 = 2080505, 30110 16.63 = 2101101,
+    # 30111 23.63 = 2101103; the 政府基金 / 国有资本经营 tables are empty and so are their columns
+    assert not [f for f in validate_graph(sample_store, sample_document) if f.rule.startswith(_NEW_B)]
+
+
+def test_new_cross_table_rules_on_altered_cells(sample_store: Store, sample_document: str) -> None:
+    """R23, R30, R31 fire on altered cells with their numbers; R27 on a fund column inserted beside an
+    empty fund table, and (as a comparison) once the fund table prints a different total."""
+    table = f"{sample_document}/table"
+    fas = f"{table}/fiscal-appropriation-summary/obs"
+    basic = f"{table}/general-public-budget-basic-expenditure/obs"
+    scratch = _scratch_with(sample_store, [
+        (f"{fas}/line-item-income-grand-total/amount", "822.51"),   # R23: 财政拨款总计 above 收支总表 822.41
+        (f"{basic}/economic-30217/total", "0.15"),                   # R30: 公务接待费 0.15 > 三公 接待 0.05
+        (f"{basic}/economic-30113/total", "32.51"),                  # R31: 住房公积金 32.51 ≠ 2210201 32.41
+    ])
+    bkg = uris.vocab()
+    fund_cell = f"{fas}/line-item-expenditure-this-year-total/government-fund"
+    template = f"{fas}/line-item-expenditure-this-year-total/total"
+    # a government-fund cell of 10.00 in the 本年支出合计 row, the 政府基金 table printing nothing
+    scratch.ox.update(
+        f"INSERT {{ GRAPH ?g {{ <{fund_cell}> ?p ?o ;"
+        f" <{bkg}breakdown> <{uris.concept('breakdown', 'government-fund')}> ;"
+        f' <{bkg}amount> 10.00 ; <{bkg}amountInYuan> 100000 ; <{bkg}printedValue> "10.00" }} }}'
+        f" WHERE {{ GRAPH ?g {{ <{template}> ?p ?o"
+        f" FILTER (?p NOT IN (<{bkg}breakdown>, <{bkg}amount>, <{bkg}amountInYuan>, <{bkg}printedValue>)) }} }}")
+    findings = validate_graph(scratch, sample_document)
+    got = sorted((f.rule, f.severity, f.focus.split("/table/")[1], f.message) for f in findings
+                 if f.rule.startswith(_NEW_B))
+    assert got == [
+        ("R23-fiscal-vs-summary-total", "Violation",
+         "fiscal-appropriation-summary/obs/line-item-income-grand-total/amount",
+         "income-grand-total [amount]: 822.51 against 部门预算收支总表 [amount] 822.41 "
+         "(diff 0.1, rounding envelope 0.01)"),
+        ("R27-fund-table-emptiness", "Violation",
+         "fiscal-appropriation-summary/obs/line-item-expenditure-this-year-total/government-fund",
+         "expenditure-this-year-total [government-fund]: 10.00 is not zero, but 部门预算财政拨款收支总表 / "
+         "部门预算政府基金预算财政拨款支出表: the other side prints nothing (an empty table or no such cell)"),
+        ("R30-three-public-vs-economic", "Violation",
+         "general-public-budget-basic-expenditure/obs/economic-30217/total",
+         "30217 [total]: 0.15 > 部门预算财政拨款“三公”经费支出表 (official-reception) 0.05 "
+         "(diff 0.1, rounding envelope 0.01)"),
+        ("R31-functional-economic", "Info", "general-public-budget-basic-expenditure/obs/economic-30113/total",
+         "30113 [total]: 32.51 ≠ 部门预算一般公共预算财政拨款支出表 basic expenditure of functional 2210201: 32.41 "
+         "(diff 0.1, rounding envelope 0.01; a heuristic: other subjects may share the item)"),
+    ]

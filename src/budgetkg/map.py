@@ -15,7 +15,7 @@ from functools import lru_cache
 import pyoxigraph as ox
 import rdflib
 
-from budgetkg import uris
+from budgetkg import targets, uris
 from budgetkg.config import ONTOLOGY_DIR, base_iri
 from budgetkg.identity import Identity, region_chain, wikidata_admin_code
 from budgetkg.model import Issue, Paragraph, Row, SourceDocument, paragraph_keys
@@ -425,6 +425,22 @@ class _DocumentMapper:
             self.add(iri, self.bkg("serialNumber"), S(serial.strip()))
         return iri
 
+    def map_performance_target(self, ds: str, row_iri: str, row: Row, table: RecognisedTable) -> None:
+        """A 绩效目标表 row as a structured bkg:PerformanceTarget (budgetkg.targets), beside its text cells."""
+        columns = {c.spec.group: c.index - 1 for c in table.columns
+                   if c.spec and c.spec.group in targets.GROUPS}
+        if "value" not in columns:
+            return  # a form-style table (Shanghai 填报表): no 指标值 column to read targets from
+        above = [r.cells for r in table.body_rows[: next(i for i, r in enumerate(table.body_rows) if r is row)]]
+        # the category concepts repeat on every row: mint each shared triple once per document
+        minted: set[tuple[str, str, str]] = self.__dict__.setdefault("_target_concepts", set())
+        for s, p, o, shared in targets.target_triples(ds, row_iri, row.cells, columns, above, table.qualifier):
+            if shared and (s, p, str(o)) in minted:
+                continue
+            if shared:
+                minted.add((s, p, str(o)))
+            self.add(s, p, o, shared=shared)
+
     def map_text_cells(self, row_iri: str, row: Row, indexes: range | list[int]) -> None:
         for i in indexes:
             text = row.cells[i]
@@ -511,6 +527,8 @@ class _DocumentMapper:
         cube = bool(mapping and mapping.cube)
         if not cube or mapping is None:
             self.map_text_cells(row_iri, row, range(len(row.cells)))
+            if mapping is not None and mapping.kind == "performance-targets":
+                self.map_performance_target(ds, row_iri, row, table)
             return 0
         classes, described = self.row_classes(row, table, matchers)
         if mapping.scheme and classes.get(None) and classes[None][0] == mapping.scheme:  # type: ignore[index]

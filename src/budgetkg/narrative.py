@@ -20,6 +20,15 @@ kept too: ``bkg:partOf`` links the items of an exhaustive list to its total (the
 that declares 明细相加 = 合计, the projects of 项目支出) so that rules R45, R48 and R50 can add
 them up; ``bkg:changeOf`` links a change to the figure it changes.
 
+The figures a text sets against each other are kept too: a final account's 年初预算为 X / 支出决算为 Y
+(figure kinds ``initial-budget`` / ``final-outturn``, ``bkg:comparedWith``, and what the text says of
+them: 决算数小于/大于/同预算数持平, ``bkg:statedComparison``), and a Shanghai budget's 项 paragraph
+(“…（类）…（款）…（项）”A万元 … 2022年当年预算执行数为P万元，2023年预算安排A万元: indicator
+``classification-subject`` labelled with the path, ``previous-outturn`` P). Percentages (growth rates
+增长 6.59%, shares 占 45.78%, completion rates 完成年初预算的 95.45%) are ``bkg:NarrativePercentage``
+statements of their own (``{paragraph}/percentage/{n}``), with the number and sign as written and,
+when the text states the rate right after the figure it is computed from, ``bkg:rateOf`` that figure.
+
 Paged formats (PDF) give one Paragraph per printed line, wrapped mid-sentence: consecutive
 paragraphs are joined into one running text (lines of a PDF without a separator, other formats
 with a line break) until a table interrupts the prose, and sentences are cut at 。！？ and line
@@ -93,6 +102,11 @@ class Statement:
     reference_year: int | None = None  # change: the year compared with
     part_of: int | None = None  # index (in the returned list) of the total this is an item of
     change_of: int | None = None  # index of the figure this change is a change of
+    #: index of the figure this one is compared with in the same passage: a 决算数 with its 年初预算数,
+    #: a budget line (预算安排) with the previous year's outturn (上年预算执行数)
+    compared_with: int | None = None
+    #: what the text says of that comparison (决算数大于/小于/同预算数持平): increase | decrease | flat
+    stated_comparison: str = ""
 
     @property
     def amount_in_yuan(self) -> Decimal | None:
@@ -154,6 +168,32 @@ _ARRANGED = re.compile(r"^(?:预算)?安排(?:资金)?(?:为)?$")
 _THREE_PUBLIC_ITEMS = {"outbound-travel", "official-vehicles", "vehicle-purchase", "vehicle-operation",
                        "official-reception"}
 _SELF_DECLARED_SUM = re.compile(r"明细相加|各项相加|合计数?[=＝]|相加[=＝]")
+#: A classification subject named by its 类/款/项 path ("“一般公共服务支出（类）统计信息事务（款）统计管理
+#: （项）”2.63万元", Shanghai budgets; "…（款）行政运行（项）。主要用于…", final accounts).
+_SUBJECT_PATH = re.compile(r"[“\"]?(?P<path>[^“”\"。；，,：:、]*?[（(]类[)）][^“”\"。；，,：:、]*?[（(]项[)）])[”\"]?")
+#: The figures a final account sets against each other: 年初预算为 X, (支出)决算为 Y.
+_INITIAL = re.compile(r"^(?P<subject>.*?)年初预算(?:数)?(?:为|是)?$")
+_FINAL = re.compile(r"^(?P<subject>.*?)(?:支出)?决算(?:数)?(?:为|是)?$")
+#: A budget paragraph's reference: "2022年当年预算执行数为1.48万元，2023年预算安排2.63万元".
+_OUTTURN = re.compile(r"^(?:\d{4}\s*年)?(?:当年)?预算执行数(?:为|是)?$")
+_ARRANGED_YEAR = re.compile(r"^(?:\d{4}\s*年)?预算安排(?:为)?$")
+#: What a final account says of 决算数 against 预算数 ("决算数小于预算数的主要原因", "决算数同预算数持平").
+_COMPARISON = re.compile(
+    r"(?P<subject>[^。；;，,：:]*?)决算数?(?:(?P<less>小于|低于)|(?P<more>大于|高于)|(?:同|与|等于))(?:年初)?预算数?"
+    r"(?P<flat>持平|相等|一致)?"
+)
+#: A percentage: a rate word and a number, with its sign as written (or none: "增长 13.95。").
+_PERCENT = re.compile(
+    r"(?P<word>增长|增加|增幅|减少|下降|降低|降幅|完成(?:年初)?预算的|占[^，,。；;%％\d]{0,14}?的?)"
+    r"\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<sign>%|％)?"
+)
+#: After a number without a sign, what shows it is a bare rate (not a count, an amount, or a number
+#: wrapped onto the next printed line: "增长3" + "17.31%"): punctuation on the same line.
+_BARE_RATE_END = re.compile(r"[ \t]*[。，,；;）)]")  # matched at the number's end
+_RATE_DIRECTION = {"增长": "increase", "增加": "increase", "增幅": "increase",
+                   "减少": "decrease", "下降": "decrease", "降低": "decrease", "降幅": "decrease"}
+#: Between a figure and the rate stated of it: nothing but a comma, or the Shanghai "比2022年预算执行数".
+_RATE_GAP = re.compile(r"^[，,]?\s*(?:同比|(?:比|较|与)[^，,。；;]{0,20}?(?:相比)?)?\s*$")
 
 
 def classify(label: str) -> str | None:
@@ -253,6 +293,7 @@ class _Raw:
     direction: str = ""
     ref: str = ""
     subject: int | None = None  # index into the sentence's raws of the changed figure
+    compared: int | None = None  # index into the sentence's raws of the figure it is compared with
 
 
 def _year(ref: str, year: int | None) -> int | None:
@@ -261,9 +302,10 @@ def _year(ref: str, year: int | None) -> int | None:
     return year - 1 if year and ref else None
 
 
-def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool) -> list[_Raw]:
+def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subject: str = "") -> list[_Raw]:
     """The figures of one sentence. ``three_public_open``: a "三公" total was stated earlier in
-    the same passage, so unnamed items ("培训费0.17万元") are items of its list."""
+    the same passage, so unnamed items ("培训费0.17万元") are items of its list. ``subject``: the
+    classification subject (类/款/项 path) the passage is about, if any."""
     raws: list[_Raw] = []
     last_end = lo
     events: list[tuple[int, str, re.Match[str]]] = [(m.start(), "money", m) for m in _MONEY.finditer(text, lo, hi)]
@@ -305,6 +347,12 @@ def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool) -> l
                                  direction=direction, ref=ref, subject=subject, **common))  # type: ignore[arg-type]
             last_end = m.end()
             continue
+        if (special := _special_figure(stripped, raws, subject)) is not None:
+            kind, indicator, item_label, compared = special
+            raws.append(_Raw(start, indicator=indicator, kind=kind, label=item_label, compared=compared,
+                             **common))  # type: ignore[arg-type]
+            last_end = m.end()
+            continue
         owner = _list_owner(raws)
         if owner is not None and raws[owner].indicator == "institution-operation-expenses":
             # every figure after a 机关运行经费 total in its sentence is an item of its list
@@ -341,6 +389,49 @@ def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool) -> l
     return raws
 
 
+def _special_figure(label: str, raws: list[_Raw], subject: str) -> tuple[str, str, str, int | None] | None:
+    """(kind, indicator, item label, compared) of a figure the standard indicators do not name: a
+    classification subject's amount, the previous year's outturn it is compared with, and a final
+    account's 年初预算 / 决算 pair. None: not one of those."""
+    bare = _LEADING.sub("", label).strip()
+    if hit := _SUBJECT_PATH.fullmatch(bare):
+        return "amount", "classification-subject", squash_path(hit.group("path")), None
+    if _OUTTURN.match(bare):
+        return ("previous-outturn", "classification-subject", subject, None) if subject else None
+    if _ARRANGED_YEAR.match(bare) and subject:
+        previous = next((i for i in range(len(raws) - 1, -1, -1) if raws[i].kind == "previous-outturn"), None)
+        return "amount", "classification-subject", subject, previous
+    if hit := _INITIAL.match(bare):
+        return _pair_member("initial-budget", hit.group("subject"), raws, subject)
+    if hit := _FINAL.match(bare):
+        return _pair_member("final-outturn", hit.group("subject"), raws, subject)
+    return None
+
+
+def _pair_member(kind: str, named: str, raws: list[_Raw], subject: str) -> tuple[str, str, str, int | None] | None:
+    """A 年初预算 or 决算 figure: its indicator is what its clause names, else the subject of the
+    passage, else (决算) that of the 年初预算 stated before it in the sentence."""
+    named = re.sub(r"^\d{4}\s*年度?", "", named).strip()
+    indicator, label = (classify(named), "") if named else (None, "")
+    initial = next((i for i in range(len(raws) - 1, -1, -1) if raws[i].kind == "initial-budget"), None)
+    if indicator is None and not named and kind == "final-outturn" and initial is not None:
+        indicator, label = raws[initial].indicator, raws[initial].label
+    if indicator is None and not named and subject:
+        indicator, label = "classification-subject", subject
+    if indicator is None:
+        return None
+    compared = None
+    if kind == "final-outturn" and initial is not None and (raws[initial].indicator, raws[initial].label) == (
+            indicator, label):
+        compared = initial
+    return kind, indicator, label, compared
+
+
+def squash_path(path: str) -> str:
+    """A 类/款/项 path as printed, without spaces and line breaks (PDF lines wrap inside it)."""
+    return _LEADING.sub("", re.sub(r"\s+", "", path))
+
+
 def _project_name(text: str) -> str:
     text = _LEADING.sub("", text.strip().rstrip("，,：: "))
     return re.sub(r"^[^:：]*(?:拨款|资金)[:：]", "", text).strip()
@@ -358,17 +449,52 @@ def _list_owner(raws: list[_Raw]) -> int | None:
     return None
 
 
+@dataclass(frozen=True)
+class Percentage:
+    """A percentage stated in the text: a growth rate (增长 6.59%), a share (占 45.78%) or a completion
+    rate (完成年初预算的 95.45%), as written (rule R53 checks the writing, R50/R72 the value)."""
+
+    paragraph: str
+    ordinal: int  # 1-based position among the percentages of its paragraph
+    kind: str  # growth | share | completion
+    value: Decimal  # the number as written (a growth rate: its magnitude)
+    printed: str  # the number as written
+    decimals: int
+    sign: str  # "%" / "％" as written; "" when the text gives the number without a sign
+    direction: str  # growth: increase | decrease
+    span: str
+    sentence: str
+    rate_of: int | None = None  # index (in the statements) of the figure the rate is computed from
+
+
 def extract(doc: SourceDocument, year: int | None = None) -> list[Statement]:
     """Every figure of the document's narrative that names a known indicator, in reading order."""
+    return extract_all(doc, year)[0]
+
+
+def extract_all(doc: SourceDocument, year: int | None = None) -> tuple[list[Statement], list[Percentage]]:
+    """The figures (:func:`extract`) and the percentages of the document's narrative."""
     keys = paragraph_keys(doc.paragraphs)
     out: list[Statement] = []
+    percentages: list[Percentage] = []
     counters: dict[str, int] = {}
+    percent_counters: dict[str, int] = {}
     for run in _runs(doc):
         three_public: int | None = None  # the section's "三公" total (its items follow in later sentences)
         vehicles: int | None = None
+        subject = ""  # the 类/款/项 path the passage is about
+        previous_last: int | None = None  # the last figure of the previous sentence (its index in out)
+        previous_lo = 0
         for lo, hi in _sentences(run):
             sentence = run.text[lo:hi].strip()
-            raws = _sentence_figures(run.text, lo, hi, three_public is not None)
+            # a path ending in this sentence (it may have started on the previous printed line)
+            paths = [h for h in _SUBJECT_PATH.finditer(run.text, previous_lo, hi) if h.end() > lo]
+            if paths:
+                subject = squash_path(paths[-1].group("path"))
+            elif _HEADING.match(sentence):
+                subject = ""
+            previous_lo = lo
+            raws = _sentence_figures(run.text, lo, hi, three_public is not None, subject)
             base = len(out)
             declared = bool(_SELF_DECLARED_SUM.search(sentence))
             for raw in raws:
@@ -381,7 +507,17 @@ def extract(doc: SourceDocument, year: int | None = None) -> list[Statement]:
                     sentence=sentence, label=raw.label, direction=raw.direction,
                     reference_year=_year(raw.ref, year) if raw.kind == "change" else None,
                     change_of=base + raw.subject if raw.subject is not None else None,
+                    compared_with=base + raw.compared if raw.compared is not None else None,
                 ))
+            _stated_comparisons(sentence, out, base)
+            for pct in _percentages(run.text, lo, hi, raws, base, previous_last):
+                key = keys[run.owners[pct.num_start]]
+                percent_counters[key] = percent_counters.get(key, 0) + 1
+                percentages.append(Percentage(
+                    paragraph=key, ordinal=percent_counters[key], kind=pct.kind, value=pct.value,
+                    printed=pct.printed, decimals=pct.decimals, sign=pct.sign, direction=pct.direction,
+                    span=pct.span, sentence=sentence, rate_of=pct.rate_of))
+            previous_last = len(out) - 1 if raws and raws[-1].kind == "final-outturn" else None
             # structure the text states (exhaustive lists only)
             for k, raw in enumerate(raws):
                 me = base + k
@@ -396,13 +532,99 @@ def extract(doc: SourceDocument, year: int | None = None) -> list[Statement]:
             if any(r.kind == "amount" and r.indicator in ("institution-operation-expenses", "government-procurement",
                                                           "fixed-assets") for r in raws):
                 three_public, vehicles = None, None
-    return out
+    return out, percentages
+
+
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
+
+
+def _stated_comparisons(sentence: str, out: list[Statement], base: int) -> None:
+    """Record "决算数小于/大于/同预算数持平" on the 决算 figure it speaks of: the last one stated before
+    it (in this sentence or an earlier one) that has its 年初预算 beside it — of the subject the
+    clause names, when it names one."""
+    for hit in _COMPARISON.finditer(sentence):
+        direction = "decrease" if hit.group("less") else "increase" if hit.group("more") else (
+            "flat" if hit.group("flat") else "")
+        if not direction:
+            continue
+        named = re.sub(r"^\d{4}\s*年度?", "", _LEADING.sub("", hit.group("subject"))).strip()
+        indicator = classify(named) if named else None
+        target = next((i for i in range(len(out) - 1, -1, -1)
+                       if out[i].kind == "final-outturn" and out[i].compared_with is not None
+                       and (indicator is None or out[i].indicator == indicator)), None)
+        if target is not None and not out[target].stated_comparison:
+            out[target] = _with(out[target], stated_comparison=direction)
+
+
+@dataclass
+class _RawPercent:
+    num_start: int
+    kind: str
+    value: Decimal
+    printed: str
+    decimals: int
+    sign: str
+    direction: str
+    span: str
+    rate_of: int | None
+
+
+def _percentages(text: str, lo: int, hi: int, raws: list[_Raw], base: int,
+                 previous_last: int | None) -> list[_RawPercent]:
+    """The percentages of one sentence, each linked to the figure it is a rate of when the text puts
+    it right after that figure: a change (增加844.15万元，增长6.59%), a budget line set against the
+    previous year's outturn (…预算安排145.02万元，比2022年预算执行数增加39.11%) or a 决算数 set against
+    its 年初预算 (…支出决算为9746.50万元，完成年初预算的95.45%)."""
+    found: list[_RawPercent] = []
+    taken = [(r.num_start, r.end) for r in raws]
+    for m in _PERCENT.finditer(text, lo, hi):
+        if any(a <= m.start("num") < b for a, b in taken):
+            continue
+        sign = m.group("sign") or ""
+        if not sign and not _BARE_RATE_END.match(text, m.end("num")):
+            continue  # 增加 3 人, 增长 16倍: not a rate
+        if not sign and _MONEY.match(text, m.start("num")):
+            continue
+        word = m.group("word")
+        kind = "completion" if word.startswith("完成") else "share" if word.startswith("占") else "growth"
+        printed = m.group("num")
+        rate_of = _rate_target(text, lo, m.start(), raws, base, previous_last, kind)
+        found.append(_RawPercent(
+            num_start=m.start("num"), kind=kind, value=Decimal(printed), printed=printed,
+            decimals=len(printed.split(".")[1]) if "." in printed else 0, sign=sign,
+            direction=_RATE_DIRECTION.get(word, ""), span=text[m.start() : m.end()].strip().replace("\n", ""),
+            rate_of=rate_of))
+    return found
+
+
+def _rate_target(text: str, lo: int, at: int, raws: list[_Raw], base: int, previous_last: int | None,
+                 kind: str) -> int | None:
+    """The statement (index in the output) a rate at ``at`` is computed from, or None."""
+    before = [k for k, r in enumerate(raws) if r.end <= at]
+    if not before:
+        # "…支出决算为 0.88 万元。完成年初预算的 100.00%": the figure ends the previous sentence
+        if kind == "completion" and previous_last is not None and not text[lo:at].strip():
+            return previous_last
+        return None
+    k = before[-1]
+    raw = raws[k]
+    if not _RATE_GAP.match(text[raw.end : at]):
+        return None
+    if kind == "growth" and raw.kind == "change" and raw.direction in ("increase", "decrease"):
+        return base + k
+    if kind == "growth" and raw.kind == "amount" and raw.compared is not None:
+        return base + k
+    if kind == "completion" and raw.kind == "final-outturn":
+        return base + k
+    return None
 
 
 def _parent(raws: list[_Raw], k: int, base: int, declared: bool, three_public: int | None,
             vehicles: int | None) -> int | None:
     raw = raws[k]
     before = raws[:k]
+    if raw.kind not in ("amount", "change"):
+        return None  # 年初预算 / 决算 / 上年执行数 figures are compared, not listed
 
     def last(indicator: str, kind: str = "amount") -> int | None:
         i = next((j for j in range(len(before) - 1, -1, -1)
@@ -494,9 +716,48 @@ def triples(document_iri: str, statements: list[Statement]) -> list[ox.Triple]:
             add(node, bkg + "partOf", iris[s.part_of])
         if s.change_of is not None:
             add(node, bkg + "changeOf", iris[s.change_of])
+        if s.compared_with is not None:
+            add(node, bkg + "comparedWith", iris[s.compared_with])
+        if s.stated_comparison:
+            add(node, bkg + "statedComparison", ox.NamedNode(uris.concept("change-direction", s.stated_comparison)))
+    return out
+
+
+def percentage_iri(document_iri: str, p: Percentage) -> str:
+    return f"{uris.paragraph(document_iri, p.paragraph)}/percentage/{p.ordinal}"
+
+
+def percentage_triples(document_iri: str, statements: list[Statement],
+                       percentages: list[Percentage]) -> list[ox.Triple]:
+    """The percentages as triples of the document graph (``{paragraph}/percentage/{n}``)."""
+    bkg = uris.vocab()
+    out: list[ox.Triple] = []
+    for p in percentages:
+        node = ox.NamedNode(percentage_iri(document_iri, p))
+        paragraph = ox.NamedNode(uris.paragraph(document_iri, p.paragraph))
+
+        def add(pred: str, obj: ox.NamedNode | ox.Literal, node: ox.NamedNode = node) -> None:
+            out.append(ox.Triple(node, ox.NamedNode(pred), obj))
+
+        add(RDF + "type", ox.NamedNode(bkg + "NarrativePercentage"))
+        add(bkg + "percentageKind", ox.NamedNode(uris.concept("percentage-kind", p.kind)))
+        add(bkg + "statedPercent", _dec(p.value))
+        add(bkg + "printedAmount", ox.Literal(p.printed))
+        add(bkg + "statedDecimals", ox.Literal(str(p.decimals), datatype=ox.NamedNode(XSD + "integer")))
+        add(bkg + "printedUnit", ox.Literal(p.sign))
+        if p.direction:
+            add(bkg + "direction", ox.NamedNode(uris.concept("change-direction", p.direction)))
+        if p.rate_of is not None:
+            add(bkg + "rateOf", ox.NamedNode(statement_iri(document_iri, statements[p.rate_of])))
+        add(bkg + "textSpan", ox.Literal(p.span, language="zh"))
+        add(bkg + "sentence", ox.Literal(p.sentence, language="zh"))
+        add(bkg + "paragraph", paragraph)
+        add(PROV + "wasDerivedFrom", paragraph)
+        add(DCT + "isPartOf", ox.NamedNode(document_iri))
     return out
 
 
 def narrative_triples(doc: SourceDocument, document_iri: str, year: int | None = None) -> list[ox.Triple]:
-    """Extract and map in one call (what the pipeline uses)."""
-    return triples(document_iri, extract(doc, year))
+    """Extract and map in one call (what the pipeline uses): figures and percentages."""
+    statements, percentages = extract_all(doc, year)
+    return triples(document_iri, statements) + percentage_triples(document_iri, statements, percentages)
