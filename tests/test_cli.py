@@ -174,3 +174,29 @@ def test_query_service_goes_through_the_allow_list_and_timeout(
         silent.close()
         for conn in accepted:
             conn.close()
+
+
+def test_validate_files_without_a_store(tmp_path: Path) -> None:
+    """`budgetkg validate FILE…` validates in memory: findings per document, an altered figure reported
+    with its numbers, an unreadable file reported with exit status 1, and no store written."""
+    altered = tmp_path / "altered.txt"
+    text = SAMPLE.read_text(encoding="utf-8")
+    sentence = "公务接待费0.05万元，与上年持平；培训费"  # the 三公 paragraph (its table prints 0.05)
+    assert text.count(sentence) == 1
+    altered.write_text(text.replace(sentence, sentence.replace("0.05", "0.50")), encoding="utf-8")
+    store = tmp_path / "never-written"
+    result = run("validate", "--format", "csv", str(SAMPLE), str(altered), str(tmp_path / "missing.txt"),
+                 store=store, check=False)
+    assert result.returncode == 1
+    assert "missing.txt: not validated" in result.stderr
+    assert not store.exists()
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    by_doc = {name: [r for r in rows if r["document"] == name] for name in (SAMPLE.name, altered.name)}
+    assert len(by_doc[SAMPLE.name]) == 19  # 2 Violation, 2 Warning, 15 Info: tests/test_validate_sample.py
+    hospitality = [r for r in by_doc[altered.name] if r["rule"] == "R43-text-three-public" and "0.50" in r["values"]]
+    assert [r["severity"] for r in hospitality] == ["Violation"]
+    assert "printed=0.50; unitText=万元; tableValue=0.05" in hospitality[0]["values"]
+    assert "diff=0.45; envelope=0.01" in hospitality[0]["values"]
+    assert not [r for r in by_doc[SAMPLE.name] if "0.50" in r["values"]]
+    text_report = run("validate", str(SAMPLE), store=store).stdout
+    assert text_report.startswith(f"== {SAMPLE.name} (2 Violation, 2 Warning, 15 Info)\n")

@@ -90,27 +90,51 @@ def build(
 
 @app.command()
 def validate(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Files or folders to validate without loading them (default: the documents in the store).")] = None,
     store: StoreOption = None,
     fmt: Annotated[str, typer.Option("--format", help="text, csv or turtle")] = "text",
 ) -> None:
-    """Print the validation findings of every loaded document."""
-    from budgetkg import uris
+    """Print the validation findings of documents, grouped by document, rule and severity.
+
+    Without PATHS: the documents loaded in the store (the shapes run again over their graphs, so
+    the figures compared are printed too). With PATHS: each file
+    is read, mapped and validated in memory (nothing is written); a file that cannot be read is
+    reported and makes the exit status 1.
+    """
     from budgetkg import validate as v
 
-    st = open_store(store, read_only=True)
-    docs = st.documents()
-    if fmt == "turtle":
-        for doc in docs:
-            graph = uris.validation_graph(doc.iri)
-            sys.stdout.write(st.ox.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(graph)).decode())
-        return
-    findings = [f for doc in docs for f in v.validate_graph(st, doc.iri)]
-    if fmt == "csv":
-        sys.stdout.write(v.render_csv(findings))
-    elif fmt == "text":
-        sys.stdout.write(v.render_text(findings))
-    else:
+    if fmt not in ("text", "csv", "turtle"):
         raise typer.BadParameter(f"unknown format {fmt!r}", param_hint="--format")
+    failed = False
+    groups: list[tuple[str, str, list[v.Finding]]] = []  # (file name, document IRI, findings)
+    if paths:
+        from budgetkg.model import ReadError
+        from budgetkg.pipeline import process, process_rdf, source_files
+
+        for path in source_files(paths):
+            try:
+                mapped, findings = process_rdf(path) or process(path)
+            except ReadError as exc:
+                console.print(f"[red]{path.name}: not validated: {exc.reason}[/red]")
+                failed = True
+                continue
+            groups.append((path.name, mapped.iri, findings))
+        failed = failed or any(not p.exists() for p in paths)
+    else:
+        st = open_store(store, read_only=True)
+        groups = [(doc.file_name or doc.iri, doc.iri, v.validate_graph(st, doc.iri)) for doc in st.documents()]
+    if fmt == "turtle":
+        triples = [t for _, iri, findings in groups for t in v.report_triples(findings, iri)]
+        ox.serialize(triples, sys.stdout.buffer, format=ox.RdfFormat.TURTLE)
+    elif fmt == "csv":
+        sys.stdout.write(v.render_csv_by_document([(name, findings) for name, _, findings in groups]))
+    else:
+        for name, iri, findings in groups:
+            counts = ", ".join(f"{sum(f.severity == s for f in findings)} {s}" for s in v.SEVERITIES)
+            sys.stdout.write(f"== {name} ({counts})\n   {iri}\n{v.render_text(findings)}\n")
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()

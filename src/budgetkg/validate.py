@@ -731,6 +731,15 @@ def _rows(findings: Sequence[Finding]) -> Iterator[list[str]]:
         ]
 
 
+def render_csv_by_document(groups: Sequence[tuple[str, Sequence[Finding]]]) -> str:
+    """CSV of several documents' findings: ``document`` (the file name), then the columns of ``render_csv``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["document", "rule", "severity", "focus", "table", "row", "column", "values", "message"])
+    writer.writerows([name, *row] for name, findings in groups for row in _rows(findings))
+    return buffer.getvalue()
+
+
 def render_csv(findings: Sequence[Finding]) -> str:
     """CSV with columns rule,severity,focus,table,row,column,values,message."""
     buffer = io.StringIO()
