@@ -10,13 +10,11 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-import rdflib
-from rdflib.namespace import SH
-
 from budgetkg import uris, validate
 from budgetkg.config import base_iri
 from budgetkg.pipeline import DocumentReport
 from budgetkg.store import Store
+from tests.test_validate import _fast_results, _pyshacl_results, _retarget
 
 SHAPES = ["arithmetic-totals.ttl"]
 
@@ -129,7 +127,6 @@ def test_parent_income_line_is_not_double_counted(sample_store: Store, sample_do
 def test_fast_path_equals_pyshacl(sample_store: Store, sample_document: str) -> None:
     """The new shapes give the same results through pyshacl (one query per focus node), on the
     altered sample (every rule firing) and on clean foci."""
-    from tests.test_validate import _fast_results, _pyshacl_results
 
     scratch = _altered(sample_store, _changes(sample_document))
     table = f"{sample_document}/table"
@@ -144,13 +141,7 @@ def test_fast_path_equals_pyshacl(sample_store: Store, sample_document: str) -> 
         f"{table}/general-public-budget-basic-expenditure/obs/economic-302/total",
     ]
     shapes = validate.load_shapes(SHAPES)
-    retargeted = rdflib.Graph()
-    for t in shapes:
-        retargeted.add(t)
-    for shape in set(shapes.subjects(SH.sparql)):
-        retargeted.remove((shape, SH.targetClass, None))
-        for focus in foci:
-            retargeted.add((shape, SH.targetNode, rdflib.URIRef(focus)))
+    retargeted = _retarget(shapes, foci)
     graphs = _graphs(sample_document)
     reference = _pyshacl_results(validate._to_rdflib(scratch, graphs), retargeted)
     fast = _fast_results(scratch, retargeted, graphs)

@@ -6,13 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-import rdflib
-from rdflib.namespace import SH
 
 from budgetkg import narrative, uris, validate
 from budgetkg.read import read_document
 from budgetkg.store import Store
 from tests.conftest import CORPUS, SAMPLE
+from tests.test_validate import _fast_results, _pyshacl_results, _retarget
 
 D = Decimal
 
@@ -180,18 +179,7 @@ def test_fast_path_equals_pyshacl_on_the_narrative(sample_store: Store, sample_d
         (1868, 1), (1870, 1), (1870, 2), (1870, 3), (1870, 4), (1870, 5), (1872, 2), (1874, 1), (1874, 18),
         (1874, 19), (1876, 1), (1876, 3), (1876, 7))]
     shapes = validate.load_shapes(["arithmetic.ttl", "narrative.ttl"])
-    retargeted = rdflib.Graph()
-    for t in shapes:
-        retargeted.add(t)
-    for shape in set(shapes.subjects(SH.sparql)):
-        retargeted.remove((shape, SH.targetClass, None))
-        if "narrative" not in str(shape) and not any(
-                r in str(shape) for r in ("R40", "R41", "R42", "R43", "R44", "R45", "R47", "R48", "R50")):
-            retargeted.remove((shape, SH.sparql, None))
-            continue
-        for focus in foci:
-            retargeted.add((shape, SH.targetNode, rdflib.URIRef(focus)))
-    from tests.test_validate import _fast_results, _pyshacl_results
+    retargeted = _retarget(shapes, foci, ("narrative", "R40", "R41", "R42", "R43", "R44", "R45", "R47", "R48", "R50"))
 
     data = validate._to_rdflib(sample_store, graphs)
     reference = _pyshacl_results(data, retargeted)
@@ -298,17 +286,7 @@ def test_fast_path_equals_pyshacl_on_group_d_and_f(altered_d: tuple[Store, str])
         "1870/figure/1", "1870/figure/2", "1872/figure/1", "1872/figure/2", "1876/figure/1", "1876/figure/2",
         "1872/percentage/1", "1870/percentage/1", "1874/percentage/1", "1872", "1870", "1874")]
     shapes = validate.load_shapes(["narrative.ttl", "final.ttl"])
-    retargeted = rdflib.Graph()
-    for t in shapes:
-        retargeted.add(t)
-    for shape in set(shapes.subjects(SH.sparql)):
-        retargeted.remove((shape, SH.targetClass, None))
-        if not any(r in str(shape) for r in ("R50-growth", "R51", "R52", "R53", "R71", "R72", "R73")):
-            retargeted.remove((shape, SH.sparql, None))
-            continue
-        for focus in foci:
-            retargeted.add((shape, SH.targetNode, rdflib.URIRef(focus)))
-    from tests.test_validate import _fast_results, _pyshacl_results
+    retargeted = _retarget(shapes, foci, ("R50-growth", "R51", "R52", "R53", "R71", "R72", "R73"))
 
     data = validate._to_rdflib(store, graphs)
     reference = _pyshacl_results(data, retargeted)

@@ -21,6 +21,7 @@ from budgetkg.pipeline import DocumentReport, build
 from budgetkg.store import Store
 from budgetkg.validate import validate_graph
 from tests.conftest import CORPUS
+from tests.test_validate import _fast_results, _pyshacl_results, _retarget
 
 SHANGHAI = sorted(CORPUS.glob("shanghai/*.pdf"))
 pytestmark = pytest.mark.skipif(not SHANGHAI, reason=f"corpus not found at {CORPUS}")
@@ -357,11 +358,8 @@ def test_final_account_rules_on_altered_statements(shanghai: tuple[Store, dict[s
 
 def test_fast_path_equals_pyshacl_on_the_final_account(shanghai: tuple[Store, dict[str, DocumentReport]]) -> None:
     """final.ttl (and the group D shapes) give the same results through pyshacl on the 决算's statements."""
-    import rdflib
-    from rdflib.namespace import SH
 
     from budgetkg import validate
-    from tests.test_validate import _fast_results, _pyshacl_results
 
     store, reports = shanghai
     iri = reports[FINAL].iri or ""
@@ -370,16 +368,7 @@ def test_fast_path_equals_pyshacl_on_the_final_account(shanghai: tuple[Store, di
         "21.15/percentage/1", "25.5/percentage/1", "25.6/percentage/1", "25.7/percentage/1", "21.4/percentage/1",
         "25.4/figure/1", "25.5/figure/1", "23.8/figure/2", "25.12")]
     shapes = validate.load_shapes(["narrative.ttl", "final.ttl"])
-    retargeted = rdflib.Graph()
-    for t in shapes:
-        retargeted.add(t)
-    for shape in set(shapes.subjects(SH.sparql)):
-        retargeted.remove((shape, SH.targetClass, None))
-        if not any(r in str(shape) for r in ("R51", "R53", "R71", "R72", "R73")):
-            retargeted.remove((shape, SH.sparql, None))
-            continue
-        for focus in foci:
-            retargeted.add((shape, SH.targetNode, rdflib.URIRef(focus)))
+    retargeted = _retarget(shapes, foci, ("R51", "R53", "R71", "R72", "R73"))
     data = validate._to_rdflib(store, graphs)
     reference = _pyshacl_results(data, retargeted)
     fast = _fast_results(store, retargeted, graphs)
