@@ -45,7 +45,9 @@ import re
 import resource
 import sys
 import time
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -205,22 +207,23 @@ def catalogue(store: Store, doc: str, verbose: bool, skip: set[str]) -> tuple[li
     shapes = validate.load_shapes()
     timings: dict[str, float] = {}
     findings: list[validate.Finding] = []
-    for check in validate.core_constraints(shapes):
-        if check.rule in skip:
+    # (rule, label, run): each compiled core constraint, then each SHACL-SPARQL constraint
+    checks: list[tuple[str, str, Callable[[], list[validate.Finding]]]] = [
+        (c.rule, f"{c.rule} {c.component}", partial(validate.run_core_constraint, store, c, graphs))
+        for c in validate.core_constraints(shapes)
+    ] + [
+        (c.rule, c.shape.rsplit("#", 1)[-1], partial(validate.run_sparql_constraint, store, c, graphs))
+        for c in validate.sparql_constraints(shapes)
+    ]
+    for rule, label, run in checks:
+        if rule in skip:
             continue
         start = time.perf_counter()
-        findings += validate.run_core_constraint(store, check, graphs)
-        timings[check.rule] = timings.get(check.rule, 0.0) + time.perf_counter() - start
+        findings += run()
+        elapsed = time.perf_counter() - start
+        timings[rule] = timings.get(rule, 0.0) + elapsed
         if verbose:
-            print(f"    {check.rule + ' ' + check.component:50s} {time.perf_counter() - start:8.3f} s", flush=True)
-    for c in validate.sparql_constraints(shapes):
-        if c.rule in skip:
-            continue
-        start = time.perf_counter()
-        findings += validate.run_sparql_constraint(store, c, graphs)
-        timings[c.rule] = timings.get(c.rule, 0.0) + time.perf_counter() - start
-        if verbose:
-            print(f"    {c.shape.rsplit('#', 1)[-1]:50s} {time.perf_counter() - start:8.3f} s", flush=True)
+            print(f"    {label:50s} {elapsed:8.3f} s", flush=True)
     start = time.perf_counter()
     located = validate.locate(store, findings, graphs)
     timings["(locate findings)"] = time.perf_counter() - start

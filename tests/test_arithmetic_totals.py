@@ -15,6 +15,7 @@ from budgetkg.config import base_iri
 from budgetkg.pipeline import DocumentReport
 from budgetkg.store import Store
 from tests.test_validate import _fast_results, _pyshacl_results, _retarget
+from tests.test_validate_sample import _scratch_with
 
 SHAPES = ["arithmetic-totals.ttl"]
 
@@ -30,20 +31,6 @@ def _findings(store: Store, document: str) -> list[validate.Finding]:
     for constraint in validate.sparql_constraints(shapes):
         found += validate.run_sparql_constraint(store, constraint, _graphs(document))
     return found
-
-
-def _altered(sample_store: Store, changes: list[tuple[str, str]]) -> Store:
-    """A copy of the sample store with the given observations' amounts (万元) replaced."""
-    scratch = Store()
-    scratch.ox.bulk_extend(sample_store.ox.quads_for_pattern(None, None, None, None))
-    bkg = uris.vocab()
-    for obs, amount in changes:
-        scratch.ox.update(
-            f"DELETE {{ GRAPH ?g {{ <{obs}> <{bkg}amount> ?a ; <{bkg}amountInYuan> ?y ; <{bkg}printedValue> ?p }} }}"
-            f" INSERT {{ GRAPH ?g {{ <{obs}> <{bkg}amount> {amount} ; <{bkg}amountInYuan> {Decimal(amount) * 10000} ;"
-            f' <{bkg}printedValue> "{amount}" }} }}'
-            f" WHERE {{ GRAPH ?g {{ <{obs}> <{bkg}amount> ?a ; <{bkg}amountInYuan> ?y ; <{bkg}printedValue> ?p }} }}")
-    return scratch
 
 
 def _changes(document: str) -> list[tuple[str, str]]:
@@ -78,7 +65,7 @@ def test_silent_on_the_sample(sample_store: Store, sample_document: str) -> None
 
 
 def test_rules_fire_on_altered_cells(sample_store: Store, sample_document: str) -> None:
-    scratch = _altered(sample_store, _changes(sample_document))
+    scratch = _scratch_with(sample_store, _changes(sample_document))
     got = sorted((f.rule, f.severity, f.focus.split("/table/")[1], str(f.values["value"]), str(f.values["sum"]),
                   str(f.values["diff"]), str(f.values["n"]), str(f.values["envelope"]))
                  for f in _findings(scratch, sample_document))
@@ -128,7 +115,7 @@ def test_fast_path_equals_pyshacl(sample_store: Store, sample_document: str) -> 
     """The new shapes give the same results through pyshacl (one query per focus node), on the
     altered sample (every rule firing) and on clean foci."""
 
-    scratch = _altered(sample_store, _changes(sample_document))
+    scratch = _scratch_with(sample_store, _changes(sample_document))
     table = f"{sample_document}/table"
     foci = [obs for obs, _ in _changes(sample_document)] + [
         f"{table}/income-expenditure-summary/obs/line-item-income-this-year-total/amount",

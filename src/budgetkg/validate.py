@@ -192,7 +192,7 @@ def sparql_constraints(graph: rdflib.Graph) -> list[SparqlConstraint]:
     for shape, constraint in sorted(graph.subject_objects(SH.sparql)):
         if graph.value(shape, SH.path) is not None:
             raise ValueError(f"{shape}: SPARQL constraints on property shapes are not supported by the fast path")
-        if rdflib.Literal(True) in (graph.value(shape, SH.deactivated), graph.value(constraint, SH.deactivated)):
+        if _deactivated(graph, shape) or _deactivated(graph, constraint):
             continue
         select = str(graph.value(constraint, SH.select))
         if _OTHER_PREBOUND.search(select):
@@ -353,6 +353,11 @@ def _violation(
     raise ValueError(f"{shape}: unsupported core component {component}")
 
 
+def _deactivated(graph: rdflib.Graph, node: rdflib.term.Node) -> bool:
+    """``sh:deactivated true`` on a shape or constraint."""
+    return rdflib.Literal(True) == graph.value(node, SH.deactivated)
+
+
 def _components(graph: rdflib.Graph, shape: rdflib.term.Node) -> list[str]:
     _check_supported(graph, shape)
     return [c for c in _CORE_COMPONENTS if graph.value(shape, SH[c]) is not None]
@@ -366,7 +371,7 @@ def _conformance_failure(graph: rdflib.Graph, node_shape: rdflib.term.Node, focu
         raise ValueError(f"{node_shape}: sh:node to a shape with SPARQL constraints is not supported")
     branches = []
     for shape in [node_shape, *graph.objects(node_shape, SH.property)]:
-        if rdflib.Literal(True) == graph.value(shape, SH.deactivated):
+        if _deactivated(graph, shape):
             continue
         for component in _components(graph, shape):
             branches.append(_violation(graph, shape, component, focus, f"?v_{depth}_{len(branches)}", depth))
@@ -387,12 +392,12 @@ def core_constraints(graph: rdflib.Graph) -> list[CoreConstraint]:
         _check_supported(graph, shape)
     found = []
     for target_shape in _shapes_with_targets(graph):
-        if rdflib.Literal(True) == graph.value(target_shape, SH.deactivated):
+        if _deactivated(graph, target_shape):
             continue
         union = " UNION ".join(f"{{ {p} }}" for p in _target_patterns(graph, target_shape))
         focus = f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
         for shape in [target_shape, *sorted(graph.objects(target_shape, SH.property))]:
-            if rdflib.Literal(True) == graph.value(shape, SH.deactivated):
+            if _deactivated(graph, shape):
                 continue
             if shape != target_shape and _target_patterns(graph, shape):
                 raise ValueError(f"{shape}: a property shape with targets of its own is not supported")
@@ -421,11 +426,16 @@ def core_constraints(graph: rdflib.Graph) -> list[CoreConstraint]:
     return found
 
 
+def _dataset(graphs: Sequence[str] | None) -> dict[str, object]:
+    """Query options: the default graph is ``graphs`` merged, or (``None``) the union of all graphs."""
+    if graphs is None:
+        return {"use_default_graph_as_union": True}
+    return {"default_graph": [ox.NamedNode(g) for g in graphs]}
+
+
 def run_core_constraint(store: Store, constraint: CoreConstraint, graphs: Sequence[str] | None) -> list[Finding]:
     """Execute one compiled core constraint once over ``graphs`` (``None``: all graphs)."""
-    kwargs: dict[str, object] = (
-        {"use_default_graph_as_union": True} if graphs is None else {"default_graph": [ox.NamedNode(g) for g in graphs]}
-    )
+    kwargs = _dataset(graphs)
     solutions = store.ox.query(constraint.query, **kwargs)  # type: ignore[arg-type]
     assert isinstance(solutions, ox.QuerySolutions)
     default = f"{constraint.component} ({_local(constraint.path or constraint.shape)})"
@@ -479,9 +489,7 @@ def run_sparql_constraint(store: Store, constraint: SparqlConstraint, graphs: Se
     """Execute one constraint once over ``graphs`` (``None``: the union of all graphs)."""
     if not constraint.targets:
         return []
-    kwargs: dict[str, object] = (
-        {"use_default_graph_as_union": True} if graphs is None else {"default_graph": [ox.NamedNode(g) for g in graphs]}
-    )
+    kwargs = _dataset(graphs)
     solutions = store.ox.query(fast_query(constraint), **kwargs)  # type: ignore[arg-type]
     assert isinstance(solutions, ox.QuerySolutions)
     names = [v.value for v in solutions.variables]
@@ -573,9 +581,7 @@ def locate(store: Store, findings: Sequence[Finding], graphs: Sequence[str] | No
           OPTIONAL {{ ?row <{bkg}serialNumber> ?serial }}
           OPTIONAL {{ ?row <{_CSVW}rownum> ?rownum }}
         }}"""
-    kwargs: dict[str, object] = (
-        {"use_default_graph_as_union": True} if graphs is None else {"default_graph": [ox.NamedNode(g) for g in graphs]}
-    )
+    kwargs = _dataset(graphs)
     places: dict[str, Location] = {}
     for s in store.ox.query(query, **kwargs):  # type: ignore[union-attr, arg-type]
         if s["focus"].value in places:
@@ -731,19 +737,23 @@ def _rows(findings: Sequence[Finding]) -> Iterator[list[str]]:
         ]
 
 
-def render_csv_by_document(groups: Sequence[tuple[str, Sequence[Finding]]]) -> str:
-    """CSV of several documents' findings: ``document`` (the file name), then the columns of ``render_csv``."""
+#: The columns of ``render_csv`` (one per field of ``_rows``).
+CSV_COLUMNS = ["rule", "severity", "focus", "table", "row", "column", "values", "message"]
+
+
+def _csv(header: list[str], rows: Iterable[list[str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["document", "rule", "severity", "focus", "table", "row", "column", "values", "message"])
-    writer.writerows([name, *row] for name, findings in groups for row in _rows(findings))
+    writer.writerow(header)
+    writer.writerows(rows)
     return buffer.getvalue()
+
+
+def render_csv_by_document(groups: Sequence[tuple[str, Sequence[Finding]]]) -> str:
+    """CSV of several documents' findings: ``document`` (the file name), then ``CSV_COLUMNS``."""
+    return _csv(["document", *CSV_COLUMNS], ([name, *row] for name, findings in groups for row in _rows(findings)))
 
 
 def render_csv(findings: Sequence[Finding]) -> str:
-    """CSV with columns rule,severity,focus,table,row,column,values,message."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["rule", "severity", "focus", "table", "row", "column", "values", "message"])
-    writer.writerows(_rows(findings))
-    return buffer.getvalue()
+    """CSV with the columns ``CSV_COLUMNS``: rule,severity,focus,table,row,column,values,message."""
+    return _csv(CSV_COLUMNS, _rows(findings))
