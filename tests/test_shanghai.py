@@ -52,15 +52,20 @@ TABLES = {
 #: 本年收入合计 taken for the 合计 including carry-overs.
 FINDINGS: dict[str, Counter[tuple[str, str]]] = {
     WANLI_2023: Counter({
+        ("R46-subject-amounts", "Violation"): 1,
         ("R50-growth-rate", "Violation"): 2,
         ("R51-direction", "Violation"): 1,
         ("R52-repeated", "Violation"): 1,
     }),
     WANLI_2024: Counter({
+        ("R46-subject-amounts", "Violation"): 1,
         ("R50-growth-rate", "Violation"): 1,
         ("R52-repeated", "Violation"): 1,
     }),
-    WELFARE: Counter(),
+    WELFARE: Counter({
+        ("R46-subject-amounts", "Violation"): 2,
+        ("R46-subject-path", "Warning"): 1,
+    }),
     GOV_OFFICE: Counter(),
     COMMERCE: Counter(),
     FINAL: Counter({
@@ -69,6 +74,8 @@ FINDINGS: dict[str, Counter[tuple[str, str]]] = {
         ("R12-economic-hierarchy", "Info"): 1,
         ("R22-class-amounts", "Info"): 2,
         ("R26-general-budget-column", "Info"): 1,
+        ("R46-subject-path", "Warning"): 4,
+        ("R46-undescribed-item", "Warning"): 4,
         ("R51-template-leftover", "Warning"): 1,
         ("R53-percent-sign", "Warning"): 1,
         ("R72-completion-rate", "Info"): 1,
@@ -94,6 +101,13 @@ TEXT_MESSAGES: dict[str, set[tuple[str, str, str]]] = {
          "“2023年预算安排441.25万元”: classification-subject 社会保障和就业支出（类）行政事业单位养老支出（款）"
          "机关事业单位职业年金缴费支出（项） is 441.25 万元 here but 220.63 万元 elsewhere in the text "
          "(2 statements; diff 220.62, rounding envelope 0.01)"),
+        # the same 441.25 against p.21 一般公共预算支出功能分类预算表 208 05 06
+        # 机关事业单位职业年金缴费支出 2,206,272 元
+        ("R46-subject-amounts", "paragraph/7.23/figure/2",
+         "text “2023年预算安排441.25万元”: 社会保障和就业支出（类）行政事业单位养老支出（款）"
+         "机关事业单位职业年金缴费支出（项） 441.25 万元 ≠ 2023年部门一般公共预算支出功能分类预算表 "
+         "(2080506, total) 2,206,272 元 "
+         "(both rounded to the coarser precision; diff 220.62 in 万元, rounding envelope 0.01)"),
         # p.6: 政府性基金拨款支出预算0万元，比2022年预算增加1421.25万元 (the 一般公共预算 sentence's change copied)
         ("R51-direction", "paragraph/6.5/figure/4",
          "“比2022年预算增加1421.25万元”: current 0 万元, stated increase 1421.25 万元: the previous amount would be "
@@ -108,8 +122,65 @@ TEXT_MESSAGES: dict[str, set[tuple[str, str, str]]] = {
         ("R52-repeated", "paragraph/9.19/figure/2",
          "“2024年预算安排352.67万元”: classification-subject 住房保障支出（类）住房改革支出（款）住房公积金（项） "
          "is 352.67 万元 here but 350.35 万元 elsewhere in the text (2 statements; diff 2.32, rounding envelope 0.01)"),
+        # the same 352.67 against p.26 一般公共预算支出功能分类预算表 221 02 01 住房公积金 3,503,499 元 (350.35 万元)
+        ("R46-subject-amounts", "paragraph/9.19/figure/2",
+         "text “2024年预算安排352.67万元”: 住房保障支出（类）住房改革支出（款）住房公积金（项） 352.67 万元 ≠ "
+         "2024年部门一般公共预算支出功能分类预算表 (2210201, total) 3,503,499 元 "
+         "(both rounded to the coarser precision; diff 2.32 in 万元, rounding envelope 0.01)"),
+    },
+    WELFARE: {
+        # p.6 item 4: “社会保障和就业支出（类）社会福利（款）社会福利事业单位（项）”738.66万元 …
+        # 2024年预算安排738.66万元, but p.11 一般公共预算支出功能分类预算表 prints 208 10 05 社会福利事业单位
+        # 6,964,796 元 (696.48 万元; the 支出预算总表 p.9 prints 9,584,796 with 事业收入): no table has 738.66
+        ("R46-subject-amounts", "paragraph/6.18/figure/1",
+         "text ““社会保障和就业支出（类）社会福利（款）社会福利事业单位（项）”738.66万元”: "
+         "社会保障和就业支出（类）社会福利（款）社会福利事业单位（项） 738.66 万元 ≠ "
+         "2024年预算单位一般公共预算支出功能分类预算表 (2081005, total) 6,964,796 元 "
+         "(both rounded to the coarser precision; diff 42.18 in 万元, rounding envelope 0.01)"),
+        ("R46-subject-amounts", "paragraph/6.19/figure/2",
+         "text “2024年预算安排738.66万元”: 社会保障和就业支出（类）社会福利（款）社会福利事业单位（项） 738.66 万元 ≠ "
+         "2024年预算单位一般公共预算支出功能分类预算表 (2081005, total) 6,964,796 元 "
+         "(both rounded to the coarser precision; diff 42.18 in 万元, rounding envelope 0.01)"),
+        # p.6 item 5 names 210 by its former name 医疗卫生与计划生育支出; p.11 prints 210 卫生健康支出
+        ("R46-subject-path", "paragraph/6.20/figure/1",
+         "text ““医疗卫生与计划生育支出（类）行政事业单位医疗（款）事业单位医疗（项）”50.37万元”: the path "
+         "“医疗卫生与计划生育支出（类）行政事业单位医疗（款）事业单位医疗（项）” matches no table row by name: "
+         "2024年预算单位一般公共预算支出功能分类预算表 has no class (类) named “医疗卫生与计划生育支出”"),
     },
     FINAL: {
+        # p.22 item 5 …（款）机关事业单位退休人员活动费支出（项）, p.24 items 11–13
+        # 其他国土资源事务支出（项） and 住房保障支出（款）住房公积金 / 购房补贴: p.14–15 一般公共预算财政拨款支出决算表
+        # prints 2080599 其他行政事业单位养老支出 0.88, 2200199 其他自然资源事务支出 45.00, and 221 住房保障支出 >
+        # 22102 住房改革支出 > 2210201 住房公积金 289.59, 2210203 购房补贴 171.49: the four paths name no row,
+        # and those four 项 rows are described by no path
+        ("R46-subject-path", "paragraph/22.17/figure/1",
+         "text “年初预算为 0.88 万元”: the path “社会保障和就业支出（类）行政事业单位养老支出（款）"
+         "机关事业单位退休人员活动费支出（项）” matches no table row by name: 一般公共预算财政拨款支出决算表 "
+         "has no item (项) named “机关事业单位退休人员活动费支出” under 20805 行政事业单位养老支出"),
+        ("R46-subject-path", "paragraph/24.10/figure/1",
+         "text “年初预算为 171.49 万元”: the path “住房保障支出（类）住房保障支出（款）购房补贴（项）” "
+         "matches no table row by name: 一般公共预算财政拨款支出决算表 has no section (款) named “住房保障支出” "
+         "under 221 住房保障支出"),
+        ("R46-subject-path", "paragraph/24.3/figure/1",
+         "text “年初预算为 45.00 万元”: the path “自然资源海洋气象等支出（类）自然资源事务（款）"
+         "其他国土资源事务支出（项）” matches no table row by name: 一般公共预算财政拨款支出决算表 "
+         "has no item (项) named “其他国土资源事务支出” under 22001 自然资源事务"),
+        ("R46-subject-path", "paragraph/24.7/figure/1",
+         "text “年初预算为289.59万元”: the path “住房保障支出（类）住房保障支出（款）住房公积金（项）” "
+         "matches no table row by name: 一般公共预算财政拨款支出决算表 has no section (款) named “住房保障支出” "
+         "under 221 住房保障支出"),
+        ("R46-undescribed-item", "table/general-public-budget-expenditure/obs/functional-2080599/total",
+         "一般公共预算财政拨款支出决算表 row 9, 2080599 其他行政事业单位养老支出 0.88 万元: "
+         "no paragraph of the text describes this item (项)"),
+        ("R46-undescribed-item", "table/general-public-budget-expenditure/obs/functional-2200199/total",
+         "一般公共预算财政拨款支出决算表 row 22, 2200199 其他自然资源事务支出 45.00 万元: "
+         "no paragraph of the text describes this item (项)"),
+        ("R46-undescribed-item", "table/general-public-budget-expenditure/obs/functional-2210201/total",
+         "一般公共预算财政拨款支出决算表 row 25, 2210201 住房公积金 289.59 万元: "
+         "no paragraph of the text describes this item (项)"),
+        ("R46-undescribed-item", "table/general-public-budget-expenditure/obs/functional-2210203/total",
+         "一般公共预算财政拨款支出决算表 row 26, 2210203 购房补贴 171.49 万元: "
+         "no paragraph of the text describes this item (项)"),
         # p.25: …决算数比 2023 年度减少 0.15 万元，下降（增长）27.78%
         ("R51-template-leftover", "paragraph/25.12",
          "leftover template text “下降（增长）” in the paragraph: the direction is not stated"),
@@ -375,4 +446,86 @@ def test_fast_path_equals_pyshacl_on_the_final_account(shanghai: tuple[Store, di
     assert {r[0].split("#")[1] for r in reference} == {
         "R51-template-leftover-warning", "R53-percent-sign-warning", "R72-completion-rate-info",
         "R72-zero-budget-warning"}
+    assert fast == reference
+
+
+# -- R46 on an altered copy of the 决算 ------------------------------------------------------
+
+#: 决算 p.23 item 8 行政运行（项）: 支出决算为 1092.80 万元 (F5 2120101 合计 1092.80); item 7 事业单位医疗（项）:
+#: 支出决算为 196.29 万元 (F5 2101102 合计 196.29)
+ADMIN_FINAL = "paragraph/23.8/figure/2"
+MEDICAL_FINAL = "paragraph/23.4/figure/1"
+
+
+def _restate(iri: str, figure: str, amount: str) -> str:
+    """A SPARQL update stating ``figure`` (under the document IRI) as ``amount`` 万元 (its span stays as printed)."""
+    bkg = uris.vocab()
+    node = f"<{iri}/{figure}>"
+    old = f"{node} <{bkg}statedAmount> ?a ; <{bkg}amountInYuan> ?y ; <{bkg}printedAmount> ?p"
+    new = (f"{node} <{bkg}statedAmount> {amount} ; <{bkg}amountInYuan> {Decimal(amount) * 10000} ;"
+           f' <{bkg}printedAmount> "{amount}"')
+    return (f"DELETE {{ GRAPH <{iri}> {{ {old} }} }} INSERT {{ GRAPH <{iri}> {{ {new} }} }}"
+            f" WHERE {{ GRAPH <{iri}> {{ {old} }} }} ;")
+
+
+def test_subject_amounts_on_altered_statements(shanghai: tuple[Store, dict[str, DocumentReport]]) -> None:
+    """R46 compares a 项's 决算数 in the text with the F5 row its printed names resolve to: 行政运行 stated as
+    1093.80 (F5 1092.80) is a Violation, 事业单位医疗 as 196.30 (F5 196.29) is within rounding (Info)."""
+    store, reports = shanghai
+    iri = reports[FINAL].iri or ""
+    scratch = _altered_final(store, _restate(iri, ADMIN_FINAL, "1093.80") + _restate(iri, MEDICAL_FINAL, "196.30"))
+    got = sorted((f.rule, f.severity, f.focus.removeprefix(iri + "/"), f.message)
+                 for f in validate_graph(scratch, iri) if f.rule == "R46-subject-amounts")
+    table = "一般公共预算财政拨款支出决算表"
+    assert got == [
+        ("R46-subject-amounts", "Info", MEDICAL_FINAL,
+         "text “支出决算为 196.29 万元”: 卫生健康支出（类）行政事业单位医疗（款）事业单位医疗（项） 196.30 万元 ≠ "
+         f"{table} (2101102, total) 196.29 万元 (both rounded to the coarser precision; diff 0.01 in 万元, "
+         "rounding envelope 0.01)"),
+        ("R46-subject-amounts", "Violation", ADMIN_FINAL,
+         "text “支出决算为 1092.80 万元”: 城乡社区支出（类）城乡社区管理事务（款）行政运行（项） 1093.80 万元 ≠ "
+         f"{table} (2120101, total) 1092.80 万元 (both rounded to the coarser precision; diff 1 in 万元, "
+         "rounding envelope 0.01)"),
+    ]
+    # the links the comparison reads: the figure's 项 and row, and how they were found
+    bkg = uris.vocab()
+    links = {(s["p"].value.rsplit("#", 1)[1], s["o"].value) for s in scratch.ox.query(
+        f"SELECT ?p ?o WHERE {{ GRAPH <{iri}> {{ <{iri}/{ADMIN_FINAL}> ?p ?o . "
+        f"FILTER (STRSTARTS(STR(?p), '{bkg}subject')) }} }}")}
+    assert links == {
+        ("subjectClassification", uris.concept("functional", "2120101")),
+        ("subjectRow", uris.row(uris.dataset(iri, "general-public-budget-expenditure"), 16)),
+        ("subjectMatch", "按名称逐级匹配：类“城乡社区支出”→212，款“城乡社区管理事务”→21201，项“行政运行”→2120101"
+                         f"（{table}第16行）"),
+        ("subjectMatch", "matched by printed name, level by level: class (类) “城乡社区支出” → 212, "
+                         "section (款) “城乡社区管理事务” → 21201, item (项) “行政运行” → 2120101 "
+                         f"({table}, row 16)"),
+    }
+
+
+def test_fast_path_equals_pyshacl_for_subjects(shanghai: tuple[Store, dict[str, DocumentReport]]) -> None:
+    """The R46 shapes give the same results through pyshacl on the (altered) 决算: amounts (Info, Violation
+    and a clean match), unmatched paths and undescribed 项 rows (and a described one)."""
+    from budgetkg import validate
+
+    store, reports = shanghai
+    iri = reports[FINAL].iri or ""
+    scratch = _altered_final(store, _restate(iri, ADMIN_FINAL, "1093.80") + _restate(iri, MEDICAL_FINAL, "196.30"))
+    graphs = [iri, uris.ontology_graph(), uris.codelists_graph(), uris.shared_graph()]
+    f5 = uris.dataset(iri, "general-public-budget-expenditure")
+    figures = (ADMIN_FINAL, MEDICAL_FINAL, "paragraph/23.19/figure/2", "paragraph/22.17/figure/1",
+               "paragraph/24.7/figure/1", "paragraph/24.7/figure/2")
+    foci = [f"{iri}/{key}" for key in figures]
+    foci += [uris.observation(f5, f"functional-{code}", "total") for code in ("2080599", "2210201", "2120101")]
+    retargeted = _retarget(validate.load_shapes(["narrative.ttl"]), foci, ("R46",))
+    reference = _pyshacl_results(validate._to_rdflib(scratch, graphs), retargeted)
+    fast = _fast_results(scratch, retargeted, graphs)
+    assert sorted((r[0].split("#")[1], r[2].removeprefix(iri + "/")) for r in reference) == [
+        ("R46-subject-amounts-info", MEDICAL_FINAL),
+        ("R46-subject-amounts-violation", ADMIN_FINAL),
+        ("R46-subject-path-warning", "paragraph/22.17/figure/1"),
+        ("R46-subject-path-warning", "paragraph/24.7/figure/1"),
+        ("R46-undescribed-item-warning", "table/general-public-budget-expenditure/obs/functional-2080599/total"),
+        ("R46-undescribed-item-warning", "table/general-public-budget-expenditure/obs/functional-2210201/total"),
+    ]
     assert fast == reference

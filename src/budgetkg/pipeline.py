@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from budgetkg import uris
 from budgetkg.foreign import process_rdf
 from budgetkg.identity import identify
@@ -19,6 +21,7 @@ from budgetkg.model import Issue, ReadError
 from budgetkg.read import read_document
 from budgetkg.recognise import recognise
 from budgetkg.store import Store
+from budgetkg.subjects import link_triples as subject_links
 
 
 @dataclass
@@ -67,6 +70,12 @@ def process(path: Path) -> tuple[MappedDocument, list]:
 
     mapped.triples.extend(narrative_triples(doc, mapped.iri, ident.year))
     scratch = Store.scratch({mapped.iri: mapped.triples, uris.shared_graph(): mapped.shared})
+    # the text's 类/款/项 paths resolved to table rows by name (rule R46): read off the mapped graph
+    links = subject_links(scratch, mapped.iri)
+    if links:
+        mapped.triples.extend(links)
+        graph = ox.NamedNode(mapped.iri)
+        scratch.ox.extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in links])
     findings = validate.validate_graph(scratch, mapped.iri)
     return mapped, findings
 
