@@ -99,6 +99,20 @@ def test_validate_csv_lists_the_rounding_difference(built: tuple[Path, subproces
     assert any(r["severity"] == "Info" and "41.47" in r["values"] and "41.49" in r["values"] for r in rows)
 
 
+def test_validate_reads_the_stored_reports_with_their_figures(
+    built: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    """The stored report graph holds the compared figures: reading it gives the very findings that
+    running the shapes again gives (figures, messages, places), in the same order."""
+    store, _ = built
+    stored = run("validate", "--format", "csv", store=store).stdout
+    assert stored == run("validate", "--format", "csv", "--rerun", store=store).stdout
+    rows = list(csv.DictReader(io.StringIO(stored)))
+    assert len(rows) == 19
+    r43 = [r for r in rows if r["rule"].startswith("R43")]
+    assert r43 and all("diff=" in r["values"] and "envelope=" in r["values"] for r in r43)
+
+
 def test_reading_commands_work_while_a_writer_holds_the_store(
     built: tuple[Path, subprocess.CompletedProcess[str]],
 ) -> None:

@@ -154,6 +154,10 @@ def test_expected_terms_are_defined(vocab: Graph) -> None:
         "level",
         "factorToYuan",
         "region",
+        # validation reports: the figures a result compared
+        "comparedFigure",
+        "figureName",
+        "figureOrder",
         # performance targets (绩效目标表)
         "projectName",
         "firstLevelIndicator",

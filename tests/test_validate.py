@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -276,6 +277,11 @@ def _norm_number(text: str) -> str:
 
 def _pyshacl_results(data: rdflib.Graph, shapes: rdflib.Graph) -> set[tuple[object, ...]]:
     _c, report, _t = pyshacl_validate(data, shacl_graph=shapes, inference="none", advanced=True)
+    return _sparql_rows(report, shapes)
+
+
+def _sparql_rows(report: rdflib.Graph, shapes: rdflib.Graph) -> set[tuple[object, ...]]:
+    """The results of the SPARQL shapes in a pyshacl report, as ``_fast_results`` gives them."""
     sparql_shapes = set(shapes.subjects(SH.sparql))
     out = set()
     for r in report.subjects(rdflib.RDF.type, SH.ValidationResult):
@@ -298,8 +304,8 @@ def _pyshacl_results(data: rdflib.Graph, shapes: rdflib.Graph) -> set[tuple[obje
 
 def _fast_results(store: Store, shapes: rdflib.Graph, over: list[str]) -> set[tuple[object, ...]]:
     out = set()
-    for constraint in validate.sparql_constraints(shapes):
-        for f in validate.run_sparql_constraint(store, constraint, over):
+    for group in validate.constraint_groups(validate.sparql_constraints(shapes)):  # as validate_graph runs them
+        for f in validate.run_sparql_constraints(store, group, over):
             value = f.values["value"]
             out.add(
                 (
@@ -313,19 +319,27 @@ def _fast_results(store: Store, shapes: rdflib.Graph, over: list[str]) -> set[tu
     return out
 
 
-def _retarget(shapes: rdflib.Graph, foci: list[str], rules: tuple[str, ...] | None = None) -> rdflib.Graph:
-    """The same shapes with sh:targetClass replaced by the given focus nodes (pyshacl runs one
-    query per focus node; on every observation of the fixture that takes minutes). With ``rules``,
-    only the SPARQL shapes whose IRI contains one of them keep their constraint."""
+def _retarget(
+    shapes: rdflib.Graph, foci: Sequence[str] | Mapping[str, Sequence[str]], rules: tuple[str, ...] | None = None
+) -> rdflib.Graph:
+    """The same shapes with the SPARQL shapes' targets (sh:targetClass, SPARQL-based sh:target)
+    replaced by the given focus nodes (pyshacl runs one query per focus node; on every observation
+    of the fixture that takes minutes). With a mapping (shape IRI -> focus nodes), each shape in it
+    gets its own focus nodes and the others keep their own targets. With ``rules``, only the SPARQL
+    shapes whose IRI contains one of them keep their constraint."""
     g = rdflib.Graph()
     for t in shapes:
         g.add(t)
     for shape in set(shapes.subjects(SH.sparql)):
+        excluded = rules is not None and not any(r in str(shape) for r in rules)
+        if isinstance(foci, Mapping) and str(shape) not in foci and not excluded:
+            continue  # keeps its own targets
         g.remove((shape, SH.targetClass, None))
-        if rules is not None and not any(r in str(shape) for r in rules):
+        g.remove((shape, SH.target, None))
+        if excluded:
             g.remove((shape, SH.sparql, None))
             continue
-        for focus in foci:
+        for focus in foci[str(shape)] if isinstance(foci, Mapping) else foci:
             g.add((shape, SH.targetNode, rdflib.URIRef(focus)))
     return g
 
@@ -403,6 +417,49 @@ def test_datacube_integrity_detects_broken_cube(store: Store) -> None:
         ("IC-12", broken["IC-11"]),
         ("IC-12", obs("expenditure", "functional-201", "total")),
     }
+
+
+def _ic12_candidates(store: Store) -> set[str]:
+    """IC-12's SPARQL-based target: the observations its pairwise test runs for."""
+    [ic12] = [c for c in validate.sparql_constraints(validate.load_shapes(["datacube.ttl"])) if c.rule == "IC-12"]
+    assert ic12.focus_select is not None
+    rows = store.ox.query(f"{ic12.prefixes}\n{ic12.focus_select}", **validate._dataset(graphs()))
+    return {r["this"].value for r in rows}  # type: ignore[index,union-attr]
+
+
+def _observations_of(store: Store, kind: str) -> set[str]:
+    rows = store.ox.query(
+        f"SELECT ?o {{ ?o <{QB}dataSet> ?ds . ?ds <{uris.vocab()}tableKind> <{base_iri()}code/table-kind/{kind}> }}",
+        **validate._dataset(graphs()),
+    )
+    return {r["o"].value for r in rows}  # type: ignore[index,union-attr]
+
+
+def test_ic12_checks_candidates_only(store: Store) -> None:
+    """A clean cube has no candidate; a copied observation makes exactly it and its original candidates
+    (found by key, not pairwise), and the finding pairs them."""
+    assert _ic12_candidates(store) == set()
+    original = obs("expenditure", "functional-203", "total")
+    store.ox.update(
+        f"INSERT {{ GRAPH ?g {{ <{original}-copy> ?p ?o }} }} WHERE {{ GRAPH ?g {{ <{original}> ?p ?o }} }}"
+    )
+    assert _ic12_candidates(store) == {original, original + "-copy"}
+    found = {(f.rule, f.focus, f.value_term) for f in validate.check_datacube_integrity(store)}
+    assert found == {("IC-12", original, f"<{original}-copy>"), ("IC-12", original + "-copy", f"<{original}>")}
+
+
+def test_ic12_irregular_data_sets_are_checked_pairwise(store: Store) -> None:
+    """Keys cannot decide where an observation lacks a dimension or a data set has no structure:
+    then every observation of that data set is a candidate, and only of that one."""
+    no_dim = obs("expenditure", "functional-201", "project")
+    store.ox.update(f"DELETE WHERE {{ GRAPH ?g {{ <{no_dim}> <{uris.vocab()}breakdown> ?b }} }}")
+    expenditure = _observations_of(store, "expenditure")
+    assert len(expenditure) > 2
+    assert _ic12_candidates(store) == expenditure
+    summary = f"{doc_iri()}/table/fiscal-appropriation-summary"
+    assert _observations_of(store, "fiscal-appropriation-summary") - expenditure
+    store.ox.update(f"DELETE WHERE {{ GRAPH ?g {{ <{summary}> <{QB}structure> ?s }} }}")
+    assert _ic12_candidates(store) == expenditure | _observations_of(store, "fiscal-appropriation-summary")
 
 
 # -- report and renderings ----------------------------------------------------------------

@@ -38,6 +38,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SH, XSD
 
 from budgetkg import uris
 from budgetkg.config import SHAPES_DIR, base_iri
+from budgetkg.federation import tokenize
 from budgetkg.store import Store
 
 #: Every shapes file, in reporting order.
@@ -133,6 +134,9 @@ class SparqlConstraint:
     prefixes: str
     select: str
     messages: dict[str, str]
+    #: The shape's one SHACL-AF SPARQL-based target, if that is its only target: joined first
+    #: (evaluated once), not tested per solution like the other targets.
+    focus_select: str | None = None
 
 
 def _local(iri: str) -> str:
@@ -148,9 +152,9 @@ def _messages(graph: rdflib.Graph, *nodes: rdflib.term.Node) -> dict[str, str]:
     return {}
 
 
-def _prefix_block(graph: rdflib.Graph, constraint: rdflib.term.Node) -> str:
+def _prefix_block(graph: rdflib.Graph, *nodes: rdflib.term.Node) -> str:
     lines = []
-    for holder in graph.objects(constraint, SH.prefixes):
+    for holder in (h for node in nodes for h in graph.objects(node, SH.prefixes)):
         for decl in graph.objects(holder, SH.declare):
             prefix = graph.value(decl, SH.prefix)
             namespace = graph.value(decl, SH.namespace)
@@ -174,7 +178,20 @@ def _target_patterns(graph: rdflib.Graph, shape: rdflib.term.Node) -> tuple[str,
     pats += [f"VALUES ?this {{ {n.n3()} }}" for n in graph.objects(shape, SH.targetNode)]
     pats += [f"?this <{p}> ?targetObject_ ." for p in graph.objects(shape, SH.targetSubjectsOf)]
     pats += [f"?targetSubject_ <{p}> ?this ." for p in graph.objects(shape, SH.targetObjectsOf)]
+    pats += [f"{{ {select} }}" for select in _sparql_targets(graph, shape).values()]
     return tuple(pats)
+
+
+def _sparql_targets(graph: rdflib.Graph, shape: rdflib.term.Node) -> dict[rdflib.term.Node, str]:
+    """The shape's SPARQL-based targets (SHACL-AF 5.1: ``sh:target [ a sh:SPARQLTarget ; sh:select ]``),
+    each a SELECT of ``?this``; any other kind of ``sh:target`` is refused."""
+    found = {}
+    for target in graph.objects(shape, SH.target):
+        select = graph.value(target, SH.select)
+        if (target, RDF.type, SH.SPARQLTarget) not in graph or select is None:
+            raise ValueError(f"{shape}: only SPARQL-based targets (sh:SPARQLTarget with sh:select) are supported")
+        found[target] = str(select)
+    return found
 
 
 def rule_id(graph: rdflib.Graph, shape: rdflib.term.Node) -> str:
@@ -197,29 +214,40 @@ def sparql_constraints(graph: rdflib.Graph) -> list[SparqlConstraint]:
         select = str(graph.value(constraint, SH.select))
         if _OTHER_PREBOUND.search(select):
             raise ValueError(f"{shape}: only $this and $currentShape can be pre-bound by the fast path")
+        targets = _target_patterns(graph, shape)
+        sparql_targets = _sparql_targets(graph, shape)
         found.append(
             SparqlConstraint(
                 shape=str(shape),
                 rule=rule_id(graph, shape),
                 severity=shape_severity(graph, shape),
-                targets=_target_patterns(graph, shape),
-                prefixes=_prefix_block(graph, constraint),
+                targets=targets,
+                prefixes=_prefix_block(graph, constraint, *sparql_targets),
                 select=select,
                 messages=_messages(graph, constraint, shape),
+                focus_select=next(iter(sparql_targets.values())) if len(targets) == len(sparql_targets) == 1 else None,
             )
         )
     return found
 
 
-def fast_query(constraint: SparqlConstraint) -> str:
+def fast_query(constraint: SparqlConstraint, foci: Sequence[ox.NamedNode] | None = None) -> str:
     """The constraint's SELECT with ``$this`` unbound and the targets as a semi-join.
 
     The focus test is a ``FILTER EXISTS`` on the target patterns, at the end of the outer group:
     a semi-join with the focus nodes, like joining a ``SELECT DISTINCT ?this`` sub-select, but
     checked per solution, so Oxigraph starts from the query's own (selective) patterns instead of
-    enumerating every observation for every shape.
+    enumerating every observation for every shape. A shape whose only target is SPARQL-based
+    (IC-12's candidate duplicates) starts from its focus nodes instead: ``foci`` when given (the
+    target's result, as VALUES: Oxigraph then evaluates the constraint for each of them only), else
+    the target's SELECT joined in (Oxigraph may then evaluate the constraint for every node first).
     """
     text = _THIS.sub("?this", constraint.select).replace("$currentShape", f"<{constraint.shape}>")
+    if constraint.focus_select is not None:
+        brace = text.index("{") + 1
+        focus = (f"{{ SELECT DISTINCT ?this WHERE {{ {{ {constraint.focus_select} }} }} }}" if foci is None
+                 else f"VALUES ?this {{ {' '.join(str(f) for f in foci)} }}")
+        return f"{constraint.prefixes}\n{text[:brace]}\n  {focus}\n{text[brace:]}"
     union = " UNION ".join(f"{{ {p} }}" for p in constraint.targets)
     brace = text.rindex("}")
     return f"{constraint.prefixes}\n{text[:brace]}\n  FILTER EXISTS {{ {union} }}\n{text[brace:]}"
@@ -235,7 +263,7 @@ _SHAPE_NON_CONSTRAINTS = {
     for p in (
         SH.path, SH.property, SH.severity, SH.message, SH.deactivated, SH.targetClass, SH.targetNode,
         SH.targetSubjectsOf, SH.targetObjectsOf, SH.name, SH.description, SH.order, SH.group, SH.sparql,
-        SH.declare, SH.prefixes, SH.select,
+        SH.declare, SH.prefixes, SH.select, SH.target,
     )
 }
 _NODE_KINDS = {
@@ -402,6 +430,8 @@ def core_constraints(graph: rdflib.Graph) -> list[CoreConstraint]:
             if shape != target_shape and _target_patterns(graph, shape):
                 raise ValueError(f"{shape}: a property shape with targets of its own is not supported")
             path = _path_iri(graph, shape)
+            if _components(graph, shape) and _sparql_targets(graph, target_shape):
+                raise ValueError(f"{shape}: core constraints on a shape with a SPARQL-based target are not supported")
             for component in _components(graph, shape):
                 if path is None and component in ("minCount", "maxCount"):
                     continue  # not node-shape parameters (SHACL 4.2)
@@ -490,29 +520,113 @@ def run_sparql_constraint(store: Store, constraint: SparqlConstraint, graphs: Se
     if not constraint.targets:
         return []
     kwargs = _dataset(graphs)
-    solutions = store.ox.query(fast_query(constraint), **kwargs)  # type: ignore[arg-type]
+    foci = None
+    if constraint.focus_select is not None:
+        nodes = [s["this"] for s in store.ox.query(f"{constraint.prefixes}\n{constraint.focus_select}", **kwargs)]  # type: ignore[arg-type,index,union-attr]
+        if not nodes:
+            return []
+        if all(isinstance(n, ox.NamedNode) for n in nodes):  # blank nodes cannot be written in VALUES
+            foci = nodes
+    solutions = store.ox.query(fast_query(constraint, foci), **kwargs)  # type: ignore[arg-type]
     assert isinstance(solutions, ox.QuerySolutions)
     names = [v.value for v in solutions.variables]
     findings: dict[tuple[str, ...], Finding] = {}
     for solution in solutions:
-        bound = {n: solution[n] for n in names if solution[n] is not None}
-        if "failure" in bound:
-            raise RuntimeError(f"{constraint.shape}: SPARQL constraint reported a failure")
-        this = bound.pop("this")
-        value = bound.pop("value", None) or this
-        texts = {n: _text(t) for n, t in bound.items()} | {"this": _text(this), "value": _text(value)}
-        finding = Finding(
-            rule=constraint.rule,
-            severity=constraint.severity,
-            focus=_text(this),
-            message=format_message(_pick(constraint.messages, "en"), texts),
-            message_zh=format_message(_pick(constraint.messages, "zh"), texts),
-            values={"value": figure(value)} | {n: figure(t) for n, t in bound.items()},
-            shape=constraint.shape,
-            value_term=str(value),
-        )
+        finding = _finding(constraint, {n: solution[n] for n in names if solution[n] is not None})
         findings.setdefault(finding.key(), finding)
     return list(findings.values())
+
+
+def _finding(constraint: SparqlConstraint, bound: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]) -> Finding:
+    """One solution of a constraint's SELECT as a finding (SHACL 5.3.2: ``?value``, or the focus)."""
+    if "failure" in bound:
+        raise RuntimeError(f"{constraint.shape}: SPARQL constraint reported a failure")
+    this = bound.pop("this")
+    value = bound.pop("value", None) or this
+    texts = {n: _text(t) for n, t in bound.items()} | {"this": _text(this), "value": _text(value)}
+    return Finding(
+        rule=constraint.rule,
+        severity=constraint.severity,
+        focus=_text(this),
+        message=format_message(_pick(constraint.messages, "en"), texts),
+        message_zh=format_message(_pick(constraint.messages, "zh"), texts),
+        values={"value": figure(value)} | {n: figure(t) for n, t in bound.items()},
+        shape=constraint.shape,
+        value_term=str(value),
+    )
+
+
+# -- constraints that differ only in their last FILTER, run as one query -------------------
+
+
+def final_filter(select: str) -> tuple[str, str] | None:
+    """``(select without it, its expression)`` when the last element of the WHERE group of
+    ``select`` is a ``FILTER (…)`` and nothing follows the group (no GROUP BY, ORDER BY …)."""
+    tokens = tokenize(select)
+    if len(tokens) < 5 or tokens[0].text.upper() != "SELECT" or tokens[-1].text != "}" or tokens[-2].text != ")":
+        return None
+    depth, close = 0, len(tokens) - 2
+    for open_ in range(close, -1, -1):
+        depth += {")": 1, "(": -1}.get(tokens[open_].text, 0) if tokens[open_].kind == "other" else 0
+        if depth == 0:
+            break
+    keyword = tokens[open_ - 1] if open_ > 0 and depth == 0 else None
+    if keyword is None or keyword.kind != "name" or keyword.text.upper() != "FILTER":
+        return None
+    braces = sum({"{": 1, "}": -1}.get(t.text, 0) for t in tokens[: open_ - 1] if t.kind == "other")
+    if braces != 1:  # the FILTER must be in the WHERE group itself, not in a nested group
+        return None
+    rest = select[: keyword.start] + select[tokens[-1].start :]
+    return rest, select[tokens[open_].start : tokens[close].end]
+
+
+def constraint_groups(constraints: Sequence[SparqlConstraint]) -> list[list[SparqlConstraint]]:
+    """The constraints, those that differ only in their final FILTER grouped together (a rule's
+    -info / -violation pair: the same figures, split by the rounding envelope), in order."""
+    groups: dict[object, list[SparqlConstraint]] = {}
+    for c in constraints:
+        split = final_filter(c.select) if c.focus_select is None else None
+        key = (split[0], c.targets, c.prefixes) if split else c.shape
+        groups.setdefault(key, []).append(c)
+    return list(groups.values())
+
+
+def run_sparql_constraints(
+    store: Store, group: Sequence[SparqlConstraint], graphs: Sequence[str] | None
+) -> list[Finding]:
+    """Execute a group from :func:`constraint_groups` as one query: its shared body once, each
+    member's final FILTER as a ``BIND`` of its effective boolean value (an error leaves it unbound,
+    as it fails the FILTER), each solution a finding of every member whose value is true."""
+    if len(group) == 1:
+        return run_sparql_constraint(store, group[0], graphs)
+    if not group[0].targets:
+        return []
+    splits = [final_filter(c.select) for c in group]
+    body = splits[0][0]  # type: ignore[index]
+    keeps = [f"?keep_{k}_" for k in range(len(group))]
+    binds = "".join(f"  BIND (IF({split[1]}, true, false) AS {keep})\n"  # type: ignore[index]
+                    for split, keep in zip(splits, keeps, strict=True))
+    either = " || ".join(f"COALESCE({keep}, false)" for keep in keeps)
+    brace = body.rindex("}")
+    select = f"{body[:brace]}{binds}  FILTER ({either})\n{body[brace:]}"
+    head = tokenize(select)
+    at = 2 if len(head) > 1 and head[1].kind == "name" and head[1].text.upper() in ("DISTINCT", "REDUCED") else 1
+    if head[at].text != "*":
+        select = f"{select[: head[at].start]}{' '.join(keeps)} {select[head[at].start :]}"
+    query = fast_query(SparqlConstraint(**{**group[0].__dict__, "select": select}))
+    solutions = store.ox.query(query, **_dataset(graphs))  # type: ignore[arg-type]
+    assert isinstance(solutions, ox.QuerySolutions)
+    names = [v.value for v in solutions.variables if v.value not in {k[1:] for k in keeps}]
+    findings: dict[tuple[str, ...], Finding] = {}
+    for solution in solutions:
+        for constraint, keep in zip(group, keeps, strict=True):
+            if solution[keep[1:]] == _TRUE:
+                finding = _finding(constraint, {n: solution[n] for n in names if solution[n] is not None})
+                findings.setdefault(finding.key(), finding)
+    return list(findings.values())
+
+
+_TRUE = ox.Literal("true", datatype=ox.NamedNode(_XSD + "boolean"))
 
 
 def _to_rdflib(store: Store, graphs: Iterable[str]) -> rdflib.Graph:
@@ -619,8 +733,8 @@ def validate_graph(store: Store, document_iri: str) -> list[Finding]:
     findings: list[Finding] = []
     for check in core_constraints(shapes):
         findings += run_core_constraint(store, check, graphs)
-    for constraint in sparql_constraints(shapes):
-        findings += run_sparql_constraint(store, constraint, graphs)
+    for group in constraint_groups(sparql_constraints(shapes)):
+        findings += run_sparql_constraints(store, group, graphs)
     return _sorted(locate(store, findings, graphs))
 
 
@@ -692,7 +806,72 @@ def report_triples(findings: Sequence[Finding], document_iri: str) -> list[ox.Tr
         if finding.location and finding.location.row_iri:
             row = ox.NamedNode(finding.location.row_iri)
             out.append(ox.Triple(node, ox.NamedNode(uris.vocab() + "sourceRow"), row))
+        out += _figure_triples(node, finding.values)
     return out
+
+
+def _figure_triples(result: ox.NamedNode, values: dict[str, Decimal | str]) -> list[ox.Triple]:
+    """The compared figures of a result (``value``, ``sum``, ``diff``, ``envelope`` …), each a node
+    with its name, position and value (an exact ``xsd:decimal`` for numbers): the report alone
+    then says what was compared, and :func:`stored_findings` gives back the very findings."""
+    bkg = uris.vocab()
+    integer = ox.NamedNode(_XSD + "integer")
+    out = []
+    for position, (name, value) in enumerate(values.items()):
+        node = ox.NamedNode(f"{result.value}/figure/{name}")
+        literal = (ox.Literal(format(value, "f"), datatype=ox.NamedNode(_XSD + "decimal"))
+                   if isinstance(value, Decimal) else ox.Literal(value))
+        out += [
+            ox.Triple(result, ox.NamedNode(bkg + "comparedFigure"), node),
+            ox.Triple(node, ox.NamedNode(bkg + "figureName"), ox.Literal(name)),
+            ox.Triple(node, ox.NamedNode(bkg + "figureOrder"), ox.Literal(str(position), datatype=integer)),
+            ox.Triple(node, ox.NamedNode(str(RDF.value)), literal),
+        ]
+    return out
+
+
+def stored_findings(store: Store, document_iri: str) -> list[Finding]:
+    """A loaded document's findings as its stored report graph holds them (no shape is run), located
+    in its tables like :func:`validate_graph`'s; ``[]`` if the document has no report."""
+    report = uris.validation_graph(document_iri)
+    bkg = uris.vocab()
+    results: dict[str, dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]] = {}
+    for s in store.ox.query(f"""
+        SELECT ?r ?rule ?severity ?focus ?shape ?value ?path ?en ?zh WHERE {{ GRAPH <{report}> {{
+          <{report}> <{_SH}result> ?r .
+          ?r <{_SH}focusNode> ?focus ; <{_SH}resultSeverity> ?severity ; <{_DCT}identifier> ?rule .
+          OPTIONAL {{ ?r <{_SH}sourceShape> ?shape }}
+          OPTIONAL {{ ?r <{_SH}value> ?value }}
+          OPTIONAL {{ ?r <{_SH}resultPath> ?path }}
+          OPTIONAL {{ ?r <{_SH}resultMessage> ?en FILTER (LANG(?en) = "en") }}
+          OPTIONAL {{ ?r <{_SH}resultMessage> ?zh FILTER (LANG(?zh) = "zh") }} }} }}"""):  # type: ignore[union-attr]
+        results[s["r"].value] = {v: s[v] for v in ("rule", "severity", "focus", "shape", "value", "path", "en", "zh")}
+    figures: dict[str, dict[str, Decimal | str]] = {r: {} for r in results}
+    for s in store.ox.query(f"""
+        SELECT ?r ?name ?v WHERE {{ GRAPH <{report}> {{
+          <{report}> <{_SH}result> ?r . ?r <{bkg}comparedFigure> ?f .
+          ?f <{bkg}figureName> ?name ; <{bkg}figureOrder> ?order ; <{RDF.value}> ?v }} }} ORDER BY ?r ?order"""):  # type: ignore[union-attr]
+        figures[s["r"].value][s["name"].value] = figure(s["v"])
+
+    def text(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
+        return "" if term is None else term.value
+
+    findings = [
+        Finding(
+            rule=text(r["rule"]),
+            severity=_local(text(r["severity"])),
+            focus=text(r["focus"]),
+            message=text(r["en"]),
+            message_zh=text(r["zh"]),
+            values=figures[iri],
+            shape=text(r["shape"]),
+            value_term=None if r["value"] is None else str(r["value"]),
+            path=r["path"].value if r["path"] is not None else None,
+        )
+        for iri, r in results.items()
+    ]
+    graphs = [document_iri, uris.ontology_graph(), uris.codelists_graph(), uris.shared_graph()]
+    return _sorted(locate(store, findings, graphs))
 
 
 def _figures(values: dict[str, Decimal | str]) -> str:
