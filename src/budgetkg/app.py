@@ -66,7 +66,10 @@ def create_app(store: Source, *, query_timeout_s: float = 10.0, max_results: int
     engine = sparql.Engine(store, query_timeout_s, max_results, allow)
     app.state.engine = engine
     app.fast_path = SparqlGetFastPath(engine)  # ahead of FastAPI's whole middleware stack
-    app.router.add_event_handler("shutdown", lambda: engine.pool.shutdown(wait=False, cancel_futures=True))
+    # Query worker processes (a published store) live as long as the server: each server
+    # process (`budgetkg serve --workers N`) starts its own at start-up.
+    app.router.add_event_handler("startup", engine.start)
+    app.router.add_event_handler("shutdown", engine.close)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:

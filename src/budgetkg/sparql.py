@@ -6,13 +6,22 @@ for endpoints on the allow-list (``federation``: no server-side fetching of othe
 limits the query size (413), the result size (truncation, see ``X-SPARQL-MaxRows``) and the
 wall-clock time (503), counted from the request's arrival, waiting for a worker included.
 
-pyoxigraph cannot cancel a running query. Queries run on worker threads that check the
-deadline between result rows; at most ``QUERY_WORKERS`` run at once, a request that cannot
-get a worker before its deadline is answered 503. A worker stuck inside one long Oxigraph
-step (e.g. COUNT over a huge cross join) is *abandoned* at the deadline: its admission slot
-is given back, so other queries go on, while the thread finishes that step in the background
-(up to ``ABANDONED_WORKERS`` such threads; beyond, requests wait and get 503 at their
-deadline). What cannot be bounded this way is the CPU those threads keep using meanwhile.
+pyoxigraph cannot cancel a running query, so a query that is not a point lookup (those run
+inline, see Engine._inline) runs where it can be stopped. For a published store (``budgetkg
+serve``, :class:`~budgetkg.store.Published`) that is a worker process of
+:class:`~budgetkg.querypool.ProcessPool` (``QUERY_WORKERS`` of them, started with the server):
+the worker opens the snapshot the request started from, collects the rows checking the deadline
+between two of them and sends the Outcome back; at the deadline the request is answered 503
+and the worker is killed (SIGKILL) and replaced in the background, so no CPU is spent on the
+query after its answer. A request that cannot get a worker before its deadline is answered 503
+too. Errors keep their statuses (400/403 for syntax, 500 for evaluation errors).
+
+Other stores (in memory, or a build's read-write folder: tests, scratch stores) cannot be
+opened from another process: their queries run on worker threads that check the deadline between result rows. A
+thread stuck inside one long Oxigraph step (e.g. COUNT over a huge cross join) is *abandoned*
+at the deadline: its admission slot is given back, so other queries go on, while the thread
+finishes that step in the background, niced (up to ``ABANDONED_WORKERS`` such threads; beyond,
+requests wait and get 503 at their deadline); that CPU is not bounded.
 """
 
 from __future__ import annotations
@@ -24,9 +33,11 @@ import os
 import re
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
@@ -47,6 +58,7 @@ from budgetkg.negotiate import (
     content_type,
     negotiate,
 )
+from budgetkg.querypool import Outcome, ProcessPool, WorkerRequest, evaluate, raise_failure
 from budgetkg.render import RDF_TYPE, RDFS, SD, VOID
 from budgetkg.store import Published, Store
 
@@ -62,6 +74,7 @@ INLINE_ROWS = 64
 #: the other processes of a busy machine, which made aggregates ~3x slower there.
 WORKER_NICENESS = 10
 READ_ONLY = "This endpoint is read-only: SPARQL Update is not accepted."
+T = TypeVar("T")
 DEFAULT_QUERY = "SELECT ?g (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } }\nGROUP BY ?g ORDER BY ?g"
 
 
@@ -221,21 +234,6 @@ def uses_service(text: str) -> bool:
 # -- evaluation ------------------------------------------------------------------------------
 
 
-@dataclass
-class Outcome:
-    """A materialised query result, bounded by the row limit."""
-
-    variables: list[str] = field(default_factory=list)
-    rows: list[list[render.Term | None]] = field(default_factory=list)
-    triples: list[ox.Triple] = field(default_factory=list)
-    boolean: bool | None = None
-    graph: bool = False
-    truncated: bool = False
-    #: Reported, not raised: a traceback would carry the thread-bound result iterator away.
-    timed_out: bool = False
-    error: str | None = None  # an evaluation error met while iterating (same reason)
-
-
 def is_point_lookup(text: str) -> bool:
     """``SELECT … { <s> p o }`` or ``ASK { <s> p o }``: one triple pattern with a constant
     subject, nothing else (no FILTER, path, modifier or second pattern). Oxigraph answers it
@@ -310,7 +308,8 @@ def _set_priority(thread_id: int | None, niceness: int) -> None:
 
 
 class Engine:
-    """Runs queries on worker threads under a deadline and a row limit."""
+    """Runs queries under a deadline and a row limit: in worker processes, killed at the
+    deadline, for a published store (``budgetkg serve``); on worker threads for others."""
 
     def __init__(self, store: Store | Published, timeout_s: float, max_results: int,
                  service_allow: frozenset[str] | None = None) -> None:
@@ -318,8 +317,27 @@ class Engine:
         self.timeout_s = timeout_s
         self.max_results = max_results
         self.service_allow = service_allow_list() if service_allow is None else service_allow
+        #: Worker processes, for a published store: another process can open its snapshots.
+        self.processes: ProcessPool | None = None
+        if isinstance(store, Published):
+            self.processes = ProcessPool(QUERY_WORKERS, lambda: store.current().path)
         self.pool = ThreadPoolExecutor(max_workers=QUERY_WORKERS + ABANDONED_WORKERS, thread_name_prefix="sparql")
         self._slots: asyncio.Semaphore | None = None  # made on the server's event loop
+
+    async def start(self) -> None:
+        """Start the worker processes, if any (the server's start-up: the app's lifespan)."""
+        if self.processes is not None:
+            await self.processes.start()
+
+    def close(self) -> None:
+        """Stop the workers (the server's shutdown)."""
+        if self.processes is not None:
+            self.processes.close()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the query worker processes (none on the thread path)."""
+        return self.processes.pids() if self.processes is not None else []
 
     def _timed_out(self) -> Rejected:
         return Rejected(503, f"Query timed out: it ran longer than {self.timeout_s:g} s.")
@@ -338,34 +356,17 @@ class Engine:
             if uses_service(text):  # a second, independent look: Oxigraph must never see SERVICE
                 raise Rejected(400, "SERVICE could not be resolved safely; it is not evaluated.")
         kwargs = self._dataset(req)
+        store = self.store.current()  # one committed state for the whole query
         if is_point_lookup(text):
-            outcome = self._inline(self.store.current(), text, kwargs)
+            outcome = self._inline(store, text, kwargs)
             if outcome is not None:
                 return outcome
-        if self._slots is None:
-            self._slots = asyncio.Semaphore(QUERY_WORKERS)
-        if self._slots.locked():  # all workers busy: wait in line, at most until the deadline
-            try:
-                await asyncio.wait_for(self._slots.acquire(), timeout=max(deadline - time.monotonic(), 0))
-            except TimeoutError:
-                raise Rejected(503, f"Server busy: the query could not start within {self.timeout_s:g} s.") from None
-        else:
-            await self._slots.acquire()  # free slot: returns at once (no task, no timer)
-        cancel = _Job()
         try:
-            # One committed state for the whole query (the snapshot stays open while it runs).
-            future = self.pool.submit(self._evaluate, self.store.current(), text, kwargs, deadline, cancel)
-            outcome = await asyncio.wait_for(asyncio.wrap_future(future), timeout=max(deadline - time.monotonic(), 0))
-            if outcome.timed_out:
-                raise QueryTimeout
-            if outcome.error is not None:
-                raise Rejected(500, f"Query evaluation failed: {outcome.error}")
-            outcome.truncated = outcome.truncated or truncated
-            return outcome
-        except (TimeoutError, QueryTimeout):
-            cancel.set()  # the worker stops at its next row (or is abandoned in a long step)
-            if not future.done():  # abandoned: it computes on behind the event loop (see _set_priority)
-                _set_priority(cancel.thread_id, WORKER_NICENESS)
+            if self.processes is not None:
+                outcome = await self._in_process(self.processes, store, text, kwargs, deadline)
+            else:
+                outcome = await self._in_thread(store, text, kwargs, deadline)
+        except QueryTimeout:
             raise self._timed_out() from None
         except SyntaxError as err:
             if looks_like_update(text):
@@ -373,6 +374,62 @@ class Engine:
             raise Rejected(400, f"Malformed query: {err}") from None
         except OSError as err:
             raise Rejected(500, f"Query evaluation failed: {err}") from None
+        if outcome.timed_out:
+            raise self._timed_out()
+        if outcome.error is not None:
+            raise Rejected(500, f"Query evaluation failed: {outcome.error}")
+        outcome.truncated = outcome.truncated or truncated
+        return outcome
+
+    async def _admit(self, free: bool, wait: Callable[[], Awaitable[T]], deadline: float) -> T:
+        """``wait()`` for a worker, at once when one is ``free`` (no task, no timer), else in
+        line at most until the deadline: 503 after."""
+        if free:
+            return await wait()
+        try:
+            return await asyncio.wait_for(wait(), timeout=max(deadline - time.monotonic(), 0))
+        except TimeoutError:
+            raise Rejected(503, f"Server busy: the query could not start within {self.timeout_s:g} s.") from None
+
+    async def _in_process(self, pool: ProcessPool, store: Store, text: str, kwargs: dict[str, object],
+                          deadline: float) -> Outcome:
+        """Evaluate on a worker process; at the deadline it is killed and replaced."""
+        if not pool.started:  # an app run without its lifespan (start-up) events
+            await pool.start()
+        worker = await self._admit(not pool.idle.empty(), pool.idle.get, deadline)
+        if time.monotonic() >= deadline:  # waited in line until the end: no need to kill a worker
+            pool.release(worker)
+            raise QueryTimeout
+        request = WorkerRequest(str(store.path), text, kwargs, base_iri(), deadline, self.max_results)
+        try:
+            async with asyncio.timeout(max(deadline - time.monotonic(), 0)):
+                reply = await worker.call(request)
+        except BaseException as err:  # deadline, client gone (cancelled), worker died: its state is unknown
+            pool.discard(worker)
+            if isinstance(err, TimeoutError):
+                raise QueryTimeout from None
+            if isinstance(err, (asyncio.IncompleteReadError, ConnectionError)):
+                raise OSError("the query worker process exited") from None
+            raise
+        pool.release(worker)
+        if not isinstance(reply, Outcome):
+            raise_failure(reply)
+        return reply  # type: ignore[return-value]
+
+    async def _in_thread(self, store: Store, text: str, kwargs: dict[str, object], deadline: float) -> Outcome:
+        """Evaluate on a worker thread; at the deadline it is abandoned (module docstring)."""
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(QUERY_WORKERS)
+        await self._admit(not self._slots.locked(), self._slots.acquire, deadline)
+        cancel = _Job()
+        try:
+            future = self.pool.submit(self._evaluate, store, text, kwargs, base_iri(), deadline, cancel)
+            return await asyncio.wait_for(asyncio.wrap_future(future), timeout=max(deadline - time.monotonic(), 0))
+        except TimeoutError:
+            cancel.set()  # the worker stops at its next row (or is abandoned in a long step)
+            if not future.done():  # abandoned: it computes on behind the event loop (see _set_priority)
+                _set_priority(cancel.thread_id, WORKER_NICENESS)
+            raise QueryTimeout from None
         finally:
             self._slots.release()
 
@@ -405,39 +462,13 @@ class Engine:
             "named_graphs": [ox.NamedNode(g) for g in req.named_graphs],
         }
 
-    def _evaluate(self, store: Store, text: str, kwargs: dict[str, object], deadline: float, cancel: _Job) -> Outcome:
+    def _evaluate(self, store: Store, text: str, kwargs: dict[str, object], base: str, deadline: float,
+                  cancel: _Job) -> Outcome:
         # Runs on a worker thread: pyoxigraph results are bound to the thread that made them,
         # so they must also be dropped here and never reach the event loop (not even in a traceback).
         cancel.thread_id = threading.get_native_id()
         _set_priority(cancel.thread_id, 0)  # a thread abandoned before runs at normal priority again
-        if cancel.is_set() or time.monotonic() > deadline:  # waited in the pool past the deadline
-            return Outcome(timed_out=True)
-        result = store.ox.query(text, base_iri=base_iri(), **kwargs)  # type: ignore[arg-type]
-        if isinstance(result, ox.QueryBoolean):
-            return Outcome(boolean=bool(result))
-        return self._collect(result, deadline, cancel)
-
-    def _collect(
-        self, result: ox.QuerySolutions | ox.QueryTriples, deadline: float, cancel: threading.Event
-    ) -> Outcome:
-        out = Outcome(graph=isinstance(result, ox.QueryTriples))
-        if isinstance(result, ox.QuerySolutions):
-            out.variables = [v.value for v in result.variables]
-        try:
-            for item in result:
-                if cancel.is_set() or time.monotonic() > deadline:
-                    out.timed_out = True
-                    break
-                if len(out.rows) + len(out.triples) >= self.max_results:
-                    out.truncated = True
-                    break
-                if out.graph:
-                    out.triples.append(item)
-                else:
-                    out.rows.append(list(item))
-        except (OSError, ValueError, RuntimeError) as err:
-            out.error = str(err)
-        return out
+        return evaluate(store, text, kwargs, base, deadline, self.max_results, cancel)
 
 
 # -- results ---------------------------------------------------------------------------------

@@ -227,28 +227,38 @@ def _delete_if_unused(root: Path, name: str) -> None:
         os.close(fd)
 
 
+def open_published(folder: Path) -> Store | None:
+    """The published snapshot ``folder`` (``{store}/published/{n}``), opened read-only and
+    locked against deletion (a shared flock on ``{n}.lock``, held until the Store is closed or
+    its process ends); None if the writer has deleted it."""
+    try:
+        fd = os.open(folder.parent / f"{folder.name}.lock", os.O_RDWR)
+    except FileNotFoundError:
+        return None
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    if os.fstat(fd).st_nlink == 0:  # deleted before we locked it
+        os.close(fd)
+        return None
+    store = Store.__new__(Store)
+    store.immutable, store._memo, store._writable = True, {}, False
+    store.path = folder
+    store._lock_fd = fd
+    try:
+        store.ox = ox.Store.read_only(str(folder))
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
 def open_snapshot(root: Path) -> tuple[str, Store]:
     """The snapshot ``root/current`` points to, opened read-only and locked against deletion."""
     for _ in range(100):
         name = os.readlink(root / "current")
-        try:
-            fd = os.open(root / f"{name}.lock", os.O_RDWR)
-        except FileNotFoundError:
-            continue  # deleted between readlink and open: read the link again
-        fcntl.flock(fd, fcntl.LOCK_SH)
-        if os.fstat(fd).st_nlink == 0:  # deleted before we locked it
-            os.close(fd)
-            continue
-        store = Store.__new__(Store)
-        store.immutable, store._memo, store._writable = True, {}, False
-        store.path = root / name
-        store._lock_fd = fd
-        try:
-            store.ox = ox.Store.read_only(str(store.path))
-        except BaseException:
-            store.close()
-            raise
-        return name, store
+        store = open_published(root / name)
+        if store is not None:
+            return name, store
+        # deleted between readlink and open: read the link again
     raise OSError(f"{root}: could not open the current snapshot")
 
 
