@@ -152,6 +152,36 @@ def test_statements_of_a_shanghai_pdf() -> None:
     assert statements[0].printed == "1,212.12"
 
 
+@pytest.mark.skipif(not SHANGHAI.exists(), reason="corpus not available")
+def test_shares_of_fixed_totals_in_the_final_account() -> None:
+    """Every share (占 X%) of the 决算's text, and the total it is recorded as a share of where the text fixes it
+    (rule R70): the bare 占 after an income source / 基本、项目支出 of a sentence opening with 本年收入合计 /
+    本年支出合计 (p.20), the named 占本年支出合计的 (p.21) and the bare 占 after a 三公 item under the 三公 heading
+    (p.25). Left out: the 类 list of 一般公共预算财政拨款支出 (shares of that total, p.21) and 因公出国（境）费,
+    whose line “决算 0.00 万元，占 0.00%” names no item (its name ends the previous printed line)."""
+    statements, percentages = narrative.extract_all(
+        read_document(SHANGHAI / "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"), 2024)
+    shares = [(p.paragraph, p.printed, p.share_of, p.share_basis,
+               statements[p.rate_of].span if p.rate_of is not None else None,
+               percentages[p.share_list].paragraph if p.share_list is not None else None)
+              for p in percentages if p.kind == "share"]
+    three_public = "七、财政拨款“三公”经费支出决算情况说明 （二）“三公”经费财政拨款支出决算具体情况说明。"
+    assert shares == [
+        ("20.11", "100.00", "income-total", "本年收入合计9746.50万元", "财政拨款收入 9746.50万元", "20.11"),
+        ("20.14", "55.10", "expenditure-total", "本年支出合计9759.38万元", "基本支出 5377.64 万元", "20.14"),
+        ("20.14", "44.90", "expenditure-total", "本年支出合计9759.38万元", "项目支出 4381.74 万元", "20.14"),
+        ("21.3", "99.86", "expenditure-total", "占本年支出合计的", "一般公共预算财政拨款支出 9746.50 万元", "21.3"),
+        ("21.9", "7.74", "", "", None, None),
+        ("21.10", "2.43", "", "", None, None),
+        ("21.11", "39.32", "", "", None, None),
+        ("21.12", "45.78", "", "", None, None),
+        ("21.12", "4.73", "", "", None, None),
+        ("25.19", "0.00", "", "", None, None),
+        ("25.20", "0.00", "three-public-total", three_public, "公务用车购置及运行维护费支出决算 0.00 万元", "25.20"),
+        ("25.21", "100.00", "three-public-total", three_public, "公务接待费支出决算 0.39 万元", "25.20"),
+    ]
+
+
 def test_triples_in_the_document_graph(sample_store: Store, sample_document: str) -> None:
     bkg = uris.vocab()
     q = f"""PREFIX bkg: <{bkg}>

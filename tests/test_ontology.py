@@ -354,3 +354,27 @@ def test_table_kinds_cover_every_dsd(codes: Graph) -> None:
     assert kinds == DSD_KINDS | {"institutions", "performance-targets"}
     alt = {str(a) for a in codes.objects(CODE["table-kind/income-expenditure-summary"], SKOS.altLabel)}
     assert "部门财务收支预算总表" in alt
+
+
+# -- narrative.ttl ------------------------------------------------------------------------
+
+
+def test_narrative_percentage_terms() -> None:
+    """The properties of a narrative percentage (ontology/narrative.ttl): the rate as written, the figure it is
+    computed from and, for a share of a fixed total (rule R70), that total, the text fixing it and its list."""
+    graph = _parse("narrative.ttl")
+    percentage = BKG.NarrativePercentage
+    assert set(graph.subjects(RDFS.domain, percentage)) == {
+        BKG[name] for name in ("percentageKind", "statedPercent", "rateOf", "shareDenominator", "shareBasis",
+                               "shareList")}
+    assert (BKG.shareDenominator, RDF.type, OWL.ObjectProperty) in graph
+    assert (BKG.shareDenominator, RDFS.range, SKOS.Concept) in graph
+    assert (BKG.shareBasis, RDF.type, OWL.DatatypeProperty) in graph
+    assert (BKG.shareBasis, RDFS.range, RDF.langString) in graph
+    assert (BKG.shareList, RDFS.range, percentage) in graph
+    for name in ("shareDenominator", "shareBasis", "shareList"):
+        assert sorted(_langs(graph, BKG[name], RDFS.label)) == ["en", "zh"], name
+        assert (BKG[name], RDFS.isDefinedBy, ONTOLOGY) in graph
+    # the totals a share may be recorded against are narrative indicators
+    for total in ("income-total", "expenditure-total", "three-public-total"):
+        assert (CODE[f"narrative-indicator/{total}"], SKOS.inScheme, CODE["narrative-indicator"]) in graph

@@ -78,6 +78,7 @@ FINDINGS: dict[str, Counter[tuple[str, str]]] = {
         ("R46-undescribed-item", "Warning"): 4,
         ("R51-template-leftover", "Warning"): 1,
         ("R53-percent-sign", "Warning"): 1,
+        ("R70-share", "Info"): 1,
         ("R72-completion-rate", "Info"): 1,
         ("R72-zero-budget", "Warning"): 2,
     }),
@@ -186,6 +187,14 @@ TEXT_MESSAGES: dict[str, set[tuple[str, str, str]]] = {
          "leftover template text “下降（增长）” in the paragraph: the direction is not stated"),
         # p.21: 一般公共预算财政拨款支出增加1193.20 万元，增长 13.95。
         ("R53-percent-sign", "paragraph/21.4/percentage/1", "“增长 13.95”: the percentage 13.95 has no percent sign"),
+        # p.21: 一般公共预算财政拨款支出 9746.50 万元，占本年支出合计的 99.86%; p.7 收入支出决算总表 本年支出合计
+        # 9759.38: 99.868… truncated (the other shares — p.20 财政拨款收入 100.00%, 基本 55.10%, 项目 44.90%, p.25 三公
+        # 公务用车 0.00% and 公务接待费 100.00% of 合计决算数 0.39 — are the exact shares rounded: silent)
+        ("R70-share", "paragraph/21.3/percentage/1",
+         "“占本年支出合计的 99.86%”: 99.86% ≠ 9746.50 万元 (“一般公共预算财政拨款支出 9746.50 万元”) ÷ "
+         "本年支出合计 (total expenditure of the year) 9759.38 万元 (收入支出决算总表) = 99.868% "
+         "(99.87% at the stated decimals; diff -0.01 percentage points, envelope 0.1001; "
+         "total fixed by “占本年支出合计的”)"),
         # p.21: 年初预算为 10210.34 万元，支出决算为 9746.50 万元，完成年初预算的 95.45%: 95.4572… truncated
         ("R72-completion-rate", "paragraph/21.15/percentage/1",
          "“完成年初预算的 95.45%”: 95.45% ≠ final 9746.5 ÷ initial budget 10210.34 (说明文字) = 95.4572% "
@@ -427,6 +436,79 @@ def test_final_account_rules_on_altered_statements(shanghai: tuple[Store, dict[s
     ]
 
 
+#: 决算 p.20: 本年支出合计 9759.38 万元，其中：基本支出 5377.64 万元，占 55.10%；项目支出 4381.74 万元，占 44.90%;
+#: p.21: 一般公共预算财政拨款支出 9746.50 万元，占本年支出合计的 99.86%; p.25: 公务接待费支出决算 0.39 万元，占100.00%
+BASIC_SHARE = "paragraph/20.14/percentage/1"
+FISCAL_SHARE = "paragraph/21.3/percentage/1"
+RECEPTION_SHARE = "paragraph/25.21/percentage/1"
+
+
+def _restate_percent(iri: str, percentage: str, value: str) -> str:
+    """A SPARQL update stating ``percentage`` (under the document IRI) as ``value`` % (its span stays as printed)."""
+    bkg = uris.vocab()
+    node = f"<{iri}/{percentage}>"
+    old = f"{node} <{bkg}statedPercent> ?v ; <{bkg}printedAmount> ?p"
+    new = f'{node} <{bkg}statedPercent> {value} ; <{bkg}printedAmount> "{value}"'
+    return (f"DELETE {{ GRAPH <{iri}> {{ {old} }} }} INSERT {{ GRAPH <{iri}> {{ {new} }} }}"
+            f" WHERE {{ GRAPH <{iri}> {{ {old} }} }} ;")
+
+
+def test_shares_on_altered_statements(shanghai: tuple[Store, dict[str, DocumentReport]]) -> None:
+    """R70 recomputes a share from its figure and the 决算 table's fixed total: 基本支出 stated as 56.10% of
+    本年支出合计 (5377.64 ÷ 9759.38 = 55.10%) and 公务接待费 as 96.00% of the 三公 合计决算数 (0.39 ÷ 0.39) are
+    Violations, and the 基本 / 项目 list now adds up to 101% (R70-share-list); the unaltered 99.86% stays Info.
+    Without the 收入支出决算总表's 本年支出合计 row, the 支出决算表's 合计 row is the total."""
+    store, reports = shanghai
+    iri = reports[FINAL].iri or ""
+    altered = _restate_percent(iri, BASIC_SHARE, "56.10") + _restate_percent(iri, RECEPTION_SHARE, "96.00")
+    scratch = _altered_final(store, altered)
+    got = sorted((f.rule, f.severity, f.focus.removeprefix(iri + "/"), f.message)
+                 for f in validate_graph(scratch, iri) if f.rule.startswith("R70"))
+
+    def basic(table: str) -> tuple[str, str, str, str]:
+        return ("R70-share", "Violation", BASIC_SHARE,
+                "“占 55.10%”: 56.10% ≠ 5377.64 万元 (“基本支出 5377.64 万元”) ÷ 本年支出合计 (total expenditure of the "
+                f"year) 9759.38 万元 ({table}) = 55.1023% (55.1% at the stated decimals; diff 1 percentage points, "
+                "envelope 0.1001; total fixed by “本年支出合计9759.38万元”)")
+
+    def fiscal(table: str) -> tuple[str, str, str, str]:
+        return ("R70-share", "Info", FISCAL_SHARE,
+                "“占本年支出合计的 99.86%”: 99.86% ≠ 9746.50 万元 (“一般公共预算财政拨款支出 9746.50 万元”) ÷ "
+                f"本年支出合计 (total expenditure of the year) 9759.38 万元 ({table}) = 99.868% "
+                "(99.87% at the stated decimals; diff -0.01 percentage points, envelope 0.1001; "
+                "total fixed by “占本年支出合计的”)")
+
+    # 0.39 万元 ÷ 0.39 万元: each printed to ±0.005, so the share may be anywhere in 97.4–102.6% (envelope 2.66)
+    reception = ("R70-share", "Violation", RECEPTION_SHARE,
+                 "“占100.00%”: 96.00% ≠ 0.39 万元 (“公务接待费支出决算 0.39 万元”) ÷ “三公”经费合计决算数 "
+                 "(three public expenses, total final) 0.39 万元 (财政拨款“三公”经费支出决算表) = 100% "
+                 "(100% at the stated decimals; diff -4 percentage points, envelope 2.6641; "
+                 "total fixed by “七、财政拨款“三公”经费支出决算情况说明 "
+                 "（二）“三公”经费财政拨款支出决算具体情况说明。”)")
+    listed = ("R70-share-list", "Violation", BASIC_SHARE,
+              "“本年支出合计 9759.38 万元，其中：基本支出 5377.64 万元，占 55.10%；项目支出 4381.74 万元，"
+              "占 44.90%。”: the 2 shares of 本年支出合计 (total expenditure of the year) listed add up to 101%, "
+              "more than 100.1%")
+    assert got == [fiscal("收入支出决算总表"), basic("收入支出决算总表"), reception, listed]
+    # the 收入支出决算总表 without its 本年支出合计 row: the 支出决算表 (p.10) 合计 row, 合计 column 9759.38
+    f1 = uris.dataset(iri, "income-expenditure-summary")
+    row = uris.concept("line-item", "expenditure-this-year-total")
+    scratch.ox.update(f"""DELETE {{ GRAPH <{iri}> {{ ?o ?p ?v }} }} WHERE {{ GRAPH <{iri}> {{
+        ?o <http://purl.org/linked-data/cube#dataSet> <{f1}> ; <{uris.vocab()}classification> <{row}> ; ?p ?v }} }}""")
+    got = sorted((f.rule, f.severity, f.focus.removeprefix(iri + "/"), f.message)
+                 for f in validate_graph(scratch, iri) if f.rule.startswith("R70"))
+    assert got == [fiscal("支出决算表"), basic("支出决算表"), reception, listed]
+    # what R70 reads: the share's figure, its fixed total and the text fixing it, and its list
+    bkg = uris.vocab()
+    triples = {(s["p"].value.rsplit("#", 1)[1], s["o"].value) for s in store.ox.query(
+        f"SELECT ?p ?o WHERE {{ GRAPH <{iri}> {{ <{iri}/{BASIC_SHARE}> ?p ?o . "
+        f"FILTER (?p IN (<{bkg}rateOf>, <{bkg}shareDenominator>, <{bkg}shareBasis>, <{bkg}shareList>)) }} }}")}
+    assert triples == {("rateOf", f"{iri}/paragraph/20.13/figure/2"),
+                       ("shareDenominator", uris.concept("narrative-indicator", "expenditure-total")),
+                       ("shareBasis", "本年支出合计9759.38万元"),
+                       ("shareList", f"{iri}/{BASIC_SHARE}")}
+
+
 def test_fast_path_equals_pyshacl_on_the_final_account(shanghai: tuple[Store, dict[str, DocumentReport]]) -> None:
     """final.ttl (and the group D shapes) give the same results through pyshacl on the 决算's statements."""
 
@@ -437,16 +519,27 @@ def test_fast_path_equals_pyshacl_on_the_final_account(shanghai: tuple[Store, di
     graphs = [iri, uris.ontology_graph(), uris.codelists_graph(), uris.shared_graph()]
     foci = [f"{iri}/paragraph/{key}" for key in (
         "21.15/percentage/1", "25.5/percentage/1", "25.6/percentage/1", "25.7/percentage/1", "21.4/percentage/1",
-        "25.4/figure/1", "25.5/figure/1", "23.8/figure/2", "25.12")]
+        "25.4/figure/1", "25.5/figure/1", "23.8/figure/2", "25.12", "20.11/percentage/1", "20.14/percentage/1",
+        "21.3/percentage/1", "25.21/percentage/1")]
     shapes = validate.load_shapes(["narrative.ttl", "final.ttl"])
-    retargeted = _retarget(shapes, foci, ("R51", "R53", "R71", "R72", "R73"))
+    retargeted = _retarget(shapes, foci, ("R51", "R53", "R70", "R71", "R72", "R73"))
     data = validate._to_rdflib(store, graphs)
     reference = _pyshacl_results(data, retargeted)
     fast = _fast_results(store, retargeted, graphs)
     assert {r[0].split("#")[1] for r in reference} == {
-        "R51-template-leftover-warning", "R53-percent-sign-warning", "R72-completion-rate-info",
+        "R51-template-leftover-warning", "R53-percent-sign-warning", "R70-share-info", "R72-completion-rate-info",
         "R72-zero-budget-warning"}
     assert fast == reference
+    # R70 on altered shares (a Violation of each total's kind and a list adding up to 101%)
+    scratch = _altered_final(store, _restate_percent(iri, BASIC_SHARE, "56.10")
+                             + _restate_percent(iri, RECEPTION_SHARE, "96.00"))
+    r70 = _retarget(shapes, [f"{iri}/{key}" for key in (BASIC_SHARE, FISCAL_SHARE, RECEPTION_SHARE,
+                                                        "paragraph/20.11/percentage/1")], ("R70",))
+    reference = _pyshacl_results(validate._to_rdflib(scratch, graphs), r70)
+    assert sorted((r[0].split("#")[1], r[2].removeprefix(iri + "/")) for r in reference) == [
+        ("R70-share-info", FISCAL_SHARE), ("R70-share-list-violation", BASIC_SHARE),
+        ("R70-share-violation", BASIC_SHARE), ("R70-share-violation", RECEPTION_SHARE)]
+    assert _fast_results(scratch, r70, graphs) == reference
 
 
 # -- R46 on an altered copy of the 决算 ------------------------------------------------------

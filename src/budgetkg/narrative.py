@@ -28,6 +28,10 @@ them: 决算数小于/大于/同预算数持平, ``bkg:statedComparison``), and 
 增长 6.59%, shares 占 45.78%, completion rates 完成年初预算的 95.45%) are ``bkg:NarrativePercentage``
 statements of their own (``{paragraph}/percentage/{n}``), with the number and sign as written and,
 when the text states the rate right after the figure it is computed from, ``bkg:rateOf`` that figure.
+A share whose total the sentence (or its section heading) fixes — 占本年收入合计的 / 占本年支出合计的 X%, a bare
+占 X% after a part of the 本年收入合计 / 本年支出合计 the sentence opens with, or after a "三公" item in a 三公
+sentence or section — also records that total (``bkg:shareDenominator``), the text fixing it and the list of
+shares it is stated in (rule R70, :func:`_share_total`); any other share records none: nothing is guessed.
 
 Paged formats (PDF) give one Paragraph per printed line, wrapped mid-sentence: consecutive
 paragraphs are joined into one running text (lines of a PDF without a separator, other formats
@@ -194,6 +198,30 @@ _RATE_DIRECTION = {"增长": "increase", "增加": "increase", "增幅": "increa
                    "减少": "decrease", "下降": "decrease", "降低": "decrease", "降幅": "decrease"}
 #: Between a figure and the rate stated of it: nothing but a comma, or the Shanghai "比2022年预算执行数".
 _RATE_GAP = re.compile(r"^[，,]?\s*(?:同比|(?:比|较|与)[^，,。；;]{0,20}?(?:相比)?)?\s*$")
+
+# -- shares (rule R70: income shares of 本年收入合计, expenditure shares of 本年支出合计, "三公" shares of the
+# 三公 合计决算数). A share's total is recorded only where the sentence (or its section heading) fixes it.
+
+#: A share word naming its total: 占本年收入合计的, 占本年支出合计的, 占“三公”经费(财政拨款)(支出)(决算)(总额)的.
+_SHARE_NAMED: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("income-total", re.compile(r"^占本年收入合计的?$")),
+    ("expenditure-total", re.compile(r"^占本年支出合计的?$")),
+    ("three-public-total",
+     re.compile(r"^占[“\"]?三公[”\"]?经费(?:财政拨款)?(?:支出)?(?:决算数?)?(?:总额|合计)?的?$")),
+)
+#: A share word naming no total: 占 45.78%, 占比 45.78%.
+_SHARE_BARE = re.compile(r"^占比?(?:为)?$")
+#: Between a figure and its share: a comma only.
+_SHARE_GAP = re.compile(r"^[，,]?\s*$")
+#: The parts of 本年收入合计 (income sources) and of 本年支出合计 (基本 / 项目) a bare share may follow in a
+#: sentence opening with that total; 上年结转 and other totals are not parts of it.
+_INCOME_PARTS = {"fiscal-appropriation-income", "general-public-budget-income", "government-fund-income",
+                 "state-capital-income", "special-account-income", "business-income", "operating-income",
+                 "other-income"}
+_EXPENDITURE_PARTS = {"basic-expenditure", "project-expenditure"}
+#: The "三公" items a bare share may follow (of the 三公 total): not 购置 / 运行维护, whose bare share may be
+#: of the 公务用车 item they are listed under.
+_THREE_PUBLIC_SHARE_ITEMS = {"outbound-travel", "official-vehicles", "official-reception"}
 
 
 def classify(label: str) -> str | None:
@@ -465,6 +493,11 @@ class Percentage:
     span: str
     sentence: str
     rate_of: int | None = None  # index (in the statements) of the figure the rate is computed from
+    #: a share whose total the text fixes (rule R70): the indicator of that total (income-total = 本年收入合计,
+    #: expenditure-total = 本年支出合计, three-public-total = the 三公 合计); "" when not fixed
+    share_of: str = ""
+    share_basis: str = ""  # the text that fixes it (the share word, the sentence's total, the section heading)
+    share_list: int | None = None  # index (in the percentages) of the first share of its list (itself if first)
 
 
 def extract(doc: SourceDocument, year: int | None = None) -> list[Statement]:
@@ -479,6 +512,7 @@ def extract_all(doc: SourceDocument, year: int | None = None) -> tuple[list[Stat
     percentages: list[Percentage] = []
     counters: dict[str, int] = {}
     percent_counters: dict[str, int] = {}
+    headings = ["", ""]  # the current section heading (一、…) and sub-heading (（一）…)
     for run in _runs(doc):
         three_public: int | None = None  # the section's "三公" total (its items follow in later sentences)
         vehicles: int | None = None
@@ -493,6 +527,9 @@ def extract_all(doc: SourceDocument, year: int | None = None) -> tuple[list[Stat
                 subject = squash_path(paths[-1].group("path"))
             elif _HEADING.match(sentence):
                 subject = ""
+            if heading := _HEADING.match(sentence):
+                level = 1 if heading.group().endswith("、") else 2
+                headings[level - 1:] = [sentence] + [""] * (2 - level)
             previous_lo = lo
             raws = _sentence_figures(run.text, lo, hi, three_public is not None, subject)
             base = len(out)
@@ -510,13 +547,16 @@ def extract_all(doc: SourceDocument, year: int | None = None) -> tuple[list[Stat
                     compared_with=base + raw.compared if raw.compared is not None else None,
                 ))
             _stated_comparisons(sentence, out, base)
-            for pct in _percentages(run.text, lo, hi, raws, base, previous_last):
+            heads: dict[str, int] = {}  # the first share of each total in this sentence (a list of shares)
+            for pct in _percentages(run.text, lo, hi, raws, base, previous_last, " ".join(headings)):
                 key = keys[run.owners[pct.num_start]]
                 percent_counters[key] = percent_counters.get(key, 0) + 1
+                head = heads.setdefault(pct.share_of, len(percentages)) if pct.share_of else None
                 percentages.append(Percentage(
                     paragraph=key, ordinal=percent_counters[key], kind=pct.kind, value=pct.value,
                     printed=pct.printed, decimals=pct.decimals, sign=pct.sign, direction=pct.direction,
-                    span=pct.span, sentence=sentence, rate_of=pct.rate_of))
+                    span=pct.span, sentence=sentence, rate_of=pct.rate_of, share_of=pct.share_of,
+                    share_basis=pct.share_basis, share_list=head))
             previous_last = len(out) - 1 if raws and raws[-1].kind == "final-outturn" else None
             # structure the text states (exhaustive lists only)
             for k, raw in enumerate(raws):
@@ -567,10 +607,12 @@ class _RawPercent:
     direction: str
     span: str
     rate_of: int | None
+    share_of: str = ""
+    share_basis: str = ""
 
 
 def _percentages(text: str, lo: int, hi: int, raws: list[_Raw], base: int,
-                 previous_last: int | None) -> list[_RawPercent]:
+                 previous_last: int | None, section: str = "") -> list[_RawPercent]:
     """The percentages of one sentence, each linked to the figure it is a rate of when the text puts
     it right after that figure: a change (增加844.15万元，增长6.59%), a budget line set against the
     previous year's outturn (…预算安排145.02万元，比2022年预算执行数增加39.11%) or a 决算数 set against
@@ -589,12 +631,61 @@ def _percentages(text: str, lo: int, hi: int, raws: list[_Raw], base: int,
         kind = "completion" if word.startswith("完成") else "share" if word.startswith("占") else "growth"
         printed = m.group("num")
         rate_of = _rate_target(text, lo, m.start(), raws, base, previous_last, kind)
+        share_of, basis = "", ""
+        if kind == "share" and (share := _share_total(text, lo, m.start(), word, raws, section)) is not None:
+            k, share_of, basis = share
+            rate_of = base + k
         found.append(_RawPercent(
             num_start=m.start("num"), kind=kind, value=Decimal(printed), printed=printed,
             decimals=len(printed.split(".")[1]) if "." in printed else 0, sign=sign,
             direction=_RATE_DIRECTION.get(word, ""), span=text[m.start() : m.end()].strip().replace("\n", ""),
-            rate_of=rate_of))
+            rate_of=rate_of, share_of=share_of, share_basis=basis))
     return found
+
+
+def _share_total(text: str, lo: int, at: int, word: str, raws: list[_Raw],
+                 section: str) -> tuple[int, str, str] | None:
+    """(index of the figure in ``raws``, indicator of the total, the text that fixes it) of a share at ``at``
+    whose total the text fixes (rule R70), or None. The share must follow its figure, a comma apart, and:
+
+    * name its total: 占本年收入合计的 / 占本年支出合计的 X% after any amount; 占“三公”经费的 X% after a "三公" item;
+    * or, a bare 占 X%, follow a part of the total the sentence opens with: an income source after
+      "本年收入合计 …万元，其中：", 基本 / 项目支出 after "本年支出合计 …万元，其中："; or a "三公" item
+      (因公出国（境）, 公务用车购置及运行, 公务接待) in a sentence or section about the “三公”经费.
+
+    Anything else (a 类 of 一般公共预算财政拨款支出, a share of 收入总计, a 购置费 share under its vehicle item, a
+    share whose figure is not right before it) is not a share of a fixed total: None."""
+    before = [k for k, r in enumerate(raws) if r.end <= at]
+    if not before or not _SHARE_GAP.match(text[raws[before[-1]].end : at]):
+        return None
+    k = before[-1]
+    figure = raws[k]
+    word = re.sub(r"\s+", "", word)
+    for total, pattern in _SHARE_NAMED:
+        if pattern.match(word):
+            if figure.kind not in ("amount", "final-outturn"):
+                return None
+            if total == "three-public-total" and figure.indicator not in _THREE_PUBLIC_ITEMS:
+                return None
+            return k, total, word
+    if not _SHARE_BARE.match(word) or figure.kind not in ("amount", "final-outturn"):
+        return None
+    opening = raws[0]
+    opening_label = re.sub(r"\s+", "", text[opening.start : opening.num_start])
+    if k > 0 and opening.kind == "amount":
+        opening_text = re.sub(r"\s+", "", text[opening.start : opening.end])
+        if (figure.indicator in _INCOME_PARTS and opening.indicator == "income-total"
+                and "本年收入合计" in opening_label):
+            return k, "income-total", opening_text
+        if (figure.indicator in _EXPENDITURE_PARTS and opening.indicator == "expenditure-total"
+                and "本年支出合计" in opening_label):
+            return k, "expenditure-total", opening_text
+    if figure.indicator in _THREE_PUBLIC_SHARE_ITEMS:
+        if "三公" in text[lo : figure.start]:
+            return k, "three-public-total", re.sub(r"\s+", "", text[lo : figure.start]).strip("，,：:")
+        if "三公" in section:
+            return k, "three-public-total", section.strip()
+    return None
 
 
 def _rate_target(text: str, lo: int, at: int, raws: list[_Raw], base: int, previous_last: int | None,
@@ -749,6 +840,11 @@ def percentage_triples(document_iri: str, statements: list[Statement],
             add(bkg + "direction", ox.NamedNode(uris.concept("change-direction", p.direction)))
         if p.rate_of is not None:
             add(bkg + "rateOf", ox.NamedNode(statement_iri(document_iri, statements[p.rate_of])))
+        if p.share_of:
+            add(bkg + "shareDenominator", ox.NamedNode(uris.concept("narrative-indicator", p.share_of)))
+            add(bkg + "shareBasis", ox.Literal(p.share_basis, language="zh"))
+        if p.share_list is not None:
+            add(bkg + "shareList", ox.NamedNode(percentage_iri(document_iri, percentages[p.share_list])))
         add(bkg + "textSpan", ox.Literal(p.span, language="zh"))
         add(bkg + "sentence", ox.Literal(p.sentence, language="zh"))
         add(bkg + "paragraph", paragraph)
