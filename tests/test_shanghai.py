@@ -378,6 +378,18 @@ def test_performance_target_forms_are_named_by_their_project(
     assert uris.dataset(iri or "", "performance-targets", "就业援助基地补贴") in datasets
 
 
+def test_performance_targets_per_document(shanghai: tuple[Store, dict[str, DocumentReport]]) -> None:
+    """Only the 2023 万里 budget prints target tables (pp.31–35, five 填报表: 5 + 4 + 4 + 43 + 9 rows);
+    the other files say 详见单位的项目绩效目标表 or give counts (编报绩效目标的项目50个) in prose only."""
+    store, reports = shanghai
+    counts: dict[str, int] = {}
+    for name, report in reports.items():
+        q = f"""PREFIX bkg: <{uris.vocab()}>
+            SELECT (COUNT(?t) AS ?n) WHERE {{ GRAPH <{report.iri}> {{ ?t a bkg:PerformanceTarget }} }}"""
+        counts[name] = int(next(iter(store.ox.query(q)))["n"].value)
+    assert counts == {name: 65 if name == WANLI_2023 else 0 for name in TABLES}
+
+
 # -- group F rules on an altered copy of the 决算 --------------------------------------------
 
 

@@ -429,17 +429,30 @@ class _DocumentMapper:
         """A 绩效目标表 row as a structured bkg:PerformanceTarget (budgetkg.targets), beside its text cells."""
         columns = {c.spec.group: c.index - 1 for c in table.columns
                    if c.spec and c.spec.group in targets.GROUPS}
-        if "value" not in columns:
-            return  # a form-style table (Shanghai 填报表): no 指标值 column to read targets from
-        above = [r.cells for r in table.body_rows[: next(i for i, r in enumerate(table.body_rows) if r is row)]]
+        if "value" not in columns or table.data_start is None:
+            return  # no 指标值 column (a form without its heading row: reported by recognise)
+        at = next(i for i, r in enumerate(table.body_rows) if r is row)
+        if at < table.data_start:
+            return  # a form's own fields (项目名称, 项目资金 …) and its in-body heading row: no target
+        # earlier target rows only: an empty (merged) 一级 / 二级 cell repeats the one above it
+        above = [r.cells for r in table.body_rows[table.data_start:at]]
         # the category concepts repeat on every row: mint each shared triple once per document
         minted: set[tuple[str, str, str]] = self.__dict__.setdefault("_target_concepts", set())
+        read = False
         for s, p, o, shared in targets.target_triples(ds, row_iri, row.cells, columns, above, table.qualifier):
+            read = True
             if shared and (s, p, str(o)) in minted:
                 continue
             if shared:
                 minted.add((s, p, str(o)))
             self.add(s, p, o, shared=shared)
+        if not read and any(c.strip() for c in row.cells):
+            # a printed row of the target block that is not a target (no 一级指标 above it, or neither
+            # 三级指标 nor 指标值): kept as text cells, and said, rather than silently left out
+            self.issue("unread-target-row", f"row {at + len(table.header_rows) + 1} of the performance-target "
+                       f"table is not read as a target (no 一级指标, or no 三级指标 and 指标值): "
+                       f"{' | '.join(c.strip() for c in row.cells if c.strip())}",
+                       table.raw.title, f"line {row.line}")
 
     def map_text_cells(self, row_iri: str, row: Row, indexes: range | list[int]) -> None:
         for i in indexes:

@@ -70,6 +70,10 @@ class Mapping:
     #: for per-project forms whose title does not name the project (Shanghai 财政项目支出绩效目标填报表):
     #: the text of the cell printed right of the cell with this text (项目名称) names the instance
     qualifier_cell: str | None = None
+    #: for forms printing their column headings inside the body, under the form's own fields (Shanghai
+    #: 填报表: 一级指标 | 二级指标 | 三级指标 | 年度(/项目)指标值 below 项目名称 …): the body row with a cell
+    #: matching this prints the headings ``columns`` are matched against; the rows under it are the data
+    heading_row: re.Pattern[str] | None = None
     source: str = ""
 
 
@@ -100,6 +104,7 @@ def _load_mapping(path: Path) -> Mapping:
         lead_rows=int(doc.get("lead_rows", 0)),
         qualifier=re.compile(doc["qualifier"]) if doc.get("qualifier") else None,
         qualifier_cell=doc.get("qualifier_cell"),
+        heading_row=re.compile(doc["heading_row"]) if doc.get("heading_row") else None,
         source=path.name,
     )
 
@@ -136,6 +141,9 @@ class RecognisedTable:
     body_rows: list[Row]
     columns: list[Column]
     issues: list[Issue] = field(default_factory=list)
+    #: index into ``body_rows`` of the first row the column meanings apply to: 0 for a column-headed
+    #: table; for a form (``Mapping.heading_row``) the row under its in-body heading row, None without one
+    data_start: int | None = 0
 
     @property
     def kind(self) -> str | None:
@@ -355,4 +363,27 @@ def recognise(raw: RawTable, file: str, mappings: tuple[Mapping, ...] | None = N
         qualifier = next((squash(nxt) for r in raw.rows for i, c in enumerate(r.cells)
                           if squash(c) == mapping.qualifier_cell
                           for nxt in r.cells[i + 1:] if nxt.strip()), None) or qualifier
-    return RecognisedTable(raw, mapping, qualifier, meta, header, body, columns, issues)
+    data_start: int | None = 0
+    if mapping and mapping.heading_row:
+        data_start = _body_heading_columns(mapping, body, columns)
+        if data_start is None:
+            issues.append(Issue("warning", "no-heading-row",
+                                f"no row printing the headings ({mapping.heading_row.pattern}) of mapping "
+                                f"{mapping.source}: its columns are kept as text only", file, raw.title,
+                                f"line {raw.line}"))
+    return RecognisedTable(raw, mapping, qualifier, meta, header, body, columns, issues, data_start)
+
+
+def _body_heading_columns(mapping: Mapping, body: list[Row], columns: list[Column]) -> int | None:
+    """Give ``columns`` the meanings of the headings a form prints in a body row (``Mapping.heading_row``);
+    the index of the first row under that row, or None when no body row prints them."""
+    assert mapping.heading_row is not None
+    at = next((k for k, r in enumerate(body) if any(mapping.heading_row.search(squash(c)) for c in r.cells)), None)
+    if at is None:
+        return None
+    cells = [squash(c) for c in body[at].cells]
+    for k, col in enumerate(columns):
+        text = cells[k] if k < len(cells) else ""
+        spec = next((c for c in mapping.columns if c.heading.search(text)), None) if text else None
+        columns[k] = Column(col.index, (text,) if text else col.path, col.number, spec or col.spec)
+    return at + 1

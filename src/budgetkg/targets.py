@@ -47,7 +47,9 @@ _COMPARATORS = (
 )
 _TARGET = re.compile(
     r"^(?P<cmp>" + "|".join(re.escape(c) for c, _ in _COMPARATORS) + r")?\s*"
-    r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[%％‰]|[\u4e00-\u9fff]{1,4})?$"
+    r"(?P<num>\d+(?:\.\d+)?)\s*"
+    # the unit after the number ("95%", "1辆"), or in brackets as the Shanghai 填报表 prints it ("≥13459.00(平方米)")
+    r"(?:(?P<unit>[%％‰]|[\u4e00-\u9fff]{1,4})|[(（](?P<bracketed>[%％‰]|[\u4e00-\u9fff]{1,4})[)）])?$"
 )
 _COMPARATOR = dict(_COMPARATORS)
 
@@ -63,12 +65,14 @@ class Target:
 
 
 def parse_target(text: str) -> Target | None:
-    """"≥95%" -> ge 95 %; "1辆" -> eq 1 辆; "是/否", "2022年12月底前" -> None (kept as text)."""
+    """"≥95%" -> ge 95 %; "1辆" -> eq 1 辆; "=100.00(%)" -> eq 100.00 % (the unit without its brackets);
+    "是/否", "2022年12月底前" -> None (kept as text)."""
     hit = _TARGET.match(re.sub(r"\s+", "", text))
     if hit is None:
         return None
     printed = hit.group("cmp") or ""
-    return Target(_COMPARATOR.get(printed, "eq"), printed, Decimal(hit.group("num")), hit.group("unit") or "")
+    unit = hit.group("unit") or hit.group("bracketed") or ""
+    return Target(_COMPARATOR.get(printed, "eq"), printed, Decimal(hit.group("num")), unit)
 
 
 def indicator_concept(level_1: str, level_2: str | None = None) -> str:
