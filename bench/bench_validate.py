@@ -27,16 +27,17 @@ size ratio: linear growth ⇔ equal), and with ``-v`` each shape's time. At the 
 it also runs pyshacl on the same graph exported to rdflib, in a child process killed after the
 cap, and prints the ratio, or "did not finish in N s".
 
-Measured (2 shared cores, load 4–10 from other jobs; ``--skip=IC-12``, which is still the
-Recommendation's pairwise query, see shapes/README.md):
+Measured (2 shared cores, other engineers' jobs running; the whole catalogue, IC-12 included;
+2026-11-27, after R06's and IC-12's linear rewrites and the -info/-violation pairs run as one query):
 
-    1,013 obs      3.6 s   pyshacl (advanced=True): did not finish in 120 s (> ×33)  [earlier run]
-    10,008 obs    56.2 s   178 obs/s   peak RSS 608 MiB
-    100,000 obs  584.0 s   171 obs/s   peak RSS 4.7 GiB   size ×10.0, time ×10.4
+    1,013 obs      1.4 s   pyshacl (advanced=True): did not finish in 600 s (> ×430)
+    10,008 obs    12.3 s   815 obs/s   peak RSS 618 MiB
+    100,000 obs  135.5 s   738 obs/s   peak RSS 4.7 GiB   size ×10.0, time ×11.0
 
-1 M observations was not run: linear growth from 584 s per 100 k gives ~5,800 s on this
-machine (the 60 s target is not met), and the in-memory store plus the generated triples would
-need ~45 GiB.
+(The day before: 56 s and 584 s without IC-12, which was quadratic.) 1 M observations was not run:
+~1,500 s is extrapolated (the 60 s target is not met: ~80 queries, each scanning the tables its
+rule reads), and the in-memory store plus the generated triples would need ~45 GiB on a 24 GiB
+machine. The largest at 100 k: IC-12 14.5 s, IC-19 7.7 s, R08 7.1 s, R28 6.2 s.
 """
 
 from __future__ import annotations
