@@ -455,14 +455,19 @@ FISCAL_SHARE = "paragraph/21.3/percentage/1"
 RECEPTION_SHARE = "paragraph/25.21/percentage/1"
 
 
-def _restate_percent(iri: str, percentage: str, value: str) -> str:
-    """A SPARQL update stating ``percentage`` (under the document IRI) as ``value`` % (its span stays as printed)."""
+def _replace(iri: str, local: str, values: dict[str, str]) -> str:
+    """A SPARQL update giving ``<iri>/local`` new values (SPARQL terms) of the given ``bkg:`` properties."""
     bkg = uris.vocab()
-    node = f"<{iri}/{percentage}>"
-    old = f"{node} <{bkg}statedPercent> ?v ; <{bkg}printedAmount> ?p"
-    new = f'{node} <{bkg}statedPercent> {value} ; <{bkg}printedAmount> "{value}"'
+    node = f"<{iri}/{local}>"
+    old = f"{node} " + " ; ".join(f"<{bkg}{p}> ?old{i}" for i, p in enumerate(values))
+    new = f"{node} " + " ; ".join(f"<{bkg}{p}> {v}" for p, v in values.items())
     return (f"DELETE {{ GRAPH <{iri}> {{ {old} }} }} INSERT {{ GRAPH <{iri}> {{ {new} }} }}"
             f" WHERE {{ GRAPH <{iri}> {{ {old} }} }} ;")
+
+
+def _restate_percent(iri: str, percentage: str, value: str) -> str:
+    """A SPARQL update stating ``percentage`` (under the document IRI) as ``value`` % (its span stays as printed)."""
+    return _replace(iri, percentage, {"statedPercent": value, "printedAmount": f'"{value}"'})
 
 
 def test_shares_on_altered_statements(shanghai: tuple[Store, dict[str, DocumentReport]]) -> None:
@@ -564,13 +569,8 @@ MEDICAL_FINAL = "paragraph/23.4/figure/1"
 
 def _restate(iri: str, figure: str, amount: str) -> str:
     """A SPARQL update stating ``figure`` (under the document IRI) as ``amount`` 万元 (its span stays as printed)."""
-    bkg = uris.vocab()
-    node = f"<{iri}/{figure}>"
-    old = f"{node} <{bkg}statedAmount> ?a ; <{bkg}amountInYuan> ?y ; <{bkg}printedAmount> ?p"
-    new = (f"{node} <{bkg}statedAmount> {amount} ; <{bkg}amountInYuan> {Decimal(amount) * 10000} ;"
-           f' <{bkg}printedAmount> "{amount}"')
-    return (f"DELETE {{ GRAPH <{iri}> {{ {old} }} }} INSERT {{ GRAPH <{iri}> {{ {new} }} }}"
-            f" WHERE {{ GRAPH <{iri}> {{ {old} }} }} ;")
+    return _replace(iri, figure, {"statedAmount": amount, "amountInYuan": str(Decimal(amount) * 10000),
+                                  "printedAmount": f'"{amount}"'})
 
 
 def test_subject_amounts_on_altered_statements(shanghai: tuple[Store, dict[str, DocumentReport]]) -> None:
