@@ -205,7 +205,7 @@ def peak_rss_mib() -> float:
 
 def catalogue(store: Store, doc: str, verbose: bool, skip: set[str]) -> tuple[list[validate.Finding], dict[str, float]]:
     """The whole catalogue, as ``validate_graph`` runs it, timed per shape."""
-    graphs = [doc, uris.ontology_graph(), uris.codelists_graph(), uris.shared_graph()]
+    graphs = validate.document_graphs(doc)
     shapes = validate.load_shapes()
     timings: dict[str, float] = {}
     findings: list[validate.Finding] = []
@@ -237,7 +237,7 @@ def _pyshacl_child(doc: str, triples: list[tuple[str, str, str]], out: mp.Queue)
     from pyshacl import validate as pyshacl_validate
 
     store = Store.scratch({doc: [_parse(t) for t in triples]})
-    graphs = [doc, uris.ontology_graph(), uris.codelists_graph(), uris.shared_graph()]
+    graphs = validate.document_graphs(doc)
     data = validate._to_rdflib(store, graphs)
     start = time.perf_counter()
     pyshacl_validate(data, shacl_graph=validate.load_shapes(), inference="none", advanced=True)

@@ -204,7 +204,7 @@ def test_triples_in_the_document_graph(sample_store: Store, sample_document: str
 
 def test_fast_path_equals_pyshacl_on_the_narrative(sample_store: Store, sample_document: str) -> None:
     """The group C/D shapes give the same results through pyshacl (one query per focus node)."""
-    graphs = [sample_document, uris.ontology_graph(), uris.codelists_graph(), uris.shared_graph()]
+    graphs = validate.document_graphs(sample_document)
     foci = [f"{sample_document}/paragraph/{line}/figure/{n}" for line, n in (
         (1868, 1), (1870, 1), (1870, 2), (1870, 3), (1870, 4), (1870, 5), (1872, 2), (1874, 1), (1874, 18),
         (1874, 19), (1876, 1), (1876, 3), (1876, 7))]
@@ -311,7 +311,7 @@ def test_group_d_rules_on_altered_text(altered_d: tuple[Store, str]) -> None:
 def test_fast_path_equals_pyshacl_on_group_d_and_f(altered_d: tuple[Store, str]) -> None:
     """The new group D and F shapes give the same results through pyshacl, on the altered sample."""
     store, document = altered_d
-    graphs = [document, uris.ontology_graph(), uris.codelists_graph(), uris.shared_graph()]
+    graphs = validate.document_graphs(document)
     foci = [f"{document}/paragraph/{key}" for key in (
         "1870/figure/1", "1870/figure/2", "1872/figure/1", "1872/figure/2", "1876/figure/1", "1876/figure/2",
         "1872/percentage/1", "1870/percentage/1", "1874/percentage/1", "1872", "1870", "1874")]

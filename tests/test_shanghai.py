@@ -19,7 +19,7 @@ import pytest
 from budgetkg import uris
 from budgetkg.pipeline import DocumentReport, build
 from budgetkg.store import Store
-from budgetkg.validate import validate_graph
+from budgetkg.validate import document_graphs, validate_graph
 from tests.conftest import CORPUS
 from tests.test_validate import _fast_results, _pyshacl_results, _retarget
 
@@ -533,7 +533,7 @@ def test_fast_path_equals_pyshacl_on_the_final_account(shanghai: tuple[Store, di
 
     store, reports = shanghai
     iri = reports[FINAL].iri or ""
-    graphs = [iri, uris.ontology_graph(), uris.codelists_graph(), uris.shared_graph()]
+    graphs = document_graphs(iri)
     foci = [f"{iri}/paragraph/{key}" for key in (
         "21.15/percentage/1", "25.5/percentage/1", "25.6/percentage/1", "25.7/percentage/1", "21.4/percentage/1",
         "25.4/figure/1", "25.5/figure/1", "23.8/figure/2", "25.12", "20.11/percentage/1", "20.14/percentage/1",
@@ -616,7 +616,7 @@ def test_fast_path_equals_pyshacl_for_subjects(shanghai: tuple[Store, dict[str, 
     store, reports = shanghai
     iri = reports[FINAL].iri or ""
     scratch = _altered_final(store, _restate(iri, ADMIN_FINAL, "1093.80") + _restate(iri, MEDICAL_FINAL, "196.30"))
-    graphs = [iri, uris.ontology_graph(), uris.codelists_graph(), uris.shared_graph()]
+    graphs = document_graphs(iri)
     f5 = uris.dataset(iri, "general-public-budget-expenditure")
     figures = (ADMIN_FINAL, MEDICAL_FINAL, "paragraph/23.19/figure/2", "paragraph/22.17/figure/1",
                "paragraph/24.7/figure/1", "paragraph/24.7/figure/2")

@@ -108,7 +108,7 @@ def test_compiled_core_equals_pyshacl_on_broken_fixture(store: Store) -> None:
 
 
 def test_compiled_core_equals_pyshacl_on_sample(sample_store: Store, sample_document: str) -> None:
-    graphs = [sample_document, uris.ontology_graph(), uris.codelists_graph(), uris.shared_graph()]
+    graphs = validate.document_graphs(sample_document)
     assert compiled(sample_store, graphs) == reference(sample_store, graphs)
 
 

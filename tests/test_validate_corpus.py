@@ -54,7 +54,7 @@ from pyshacl import validate as pyshacl_validate
 from rdflib.namespace import SH
 from rdflib.plugins.sparql import processor as sparql_processor
 
-from budgetkg import uris, validate
+from budgetkg import validate
 from budgetkg.pipeline import DocumentReport
 from budgetkg.store import Store
 from tests.test_validate import _fast_results, _retarget, _sparql_rows
@@ -95,10 +95,6 @@ def prepared_queries(monkeypatch: pytest.MonkeyPatch) -> None:
         return query(self, text, initBindings, initNs, base, DEBUG)
 
     monkeypatch.setattr(sparql_processor.SPARQLProcessor, "query", cached)
-
-
-def _graphs(document: str) -> list[str]:
-    return [document, uris.ontology_graph(), uris.codelists_graph(), uris.shared_graph()]
 
 
 def _targets(store: Store, constraint: validate.SparqlConstraint, graphs: list[str]) -> list[str]:
@@ -161,7 +157,7 @@ def _narrowed(
 
 def _compare(store: Store, document: str, sampled: set[str]) -> dict[str, object]:
     """Fast path and pyshacl on one document; asserts they agree, returns the measured figures."""
-    graphs = _graphs(document)
+    graphs = validate.document_graphs(document)
     shapes = validate.load_shapes()
     constraints = validate.sparql_constraints(shapes)
     started = time.perf_counter()

@@ -231,6 +231,8 @@ class _DocumentMapper:
         self.concepts_done: set[str] = set()
         self.datasets_used: set[str] = set()
         self.minted: set[str] = set()
+        #: the shared triples of performance-target category concepts written so far (each once per document)
+        self.target_concepts: set[tuple[str, str, str]] = set()
         self.spanned: dict[tuple[int, int], str] = {}
         self.table_iris: dict[int, str] = {}  # id(table) -> its data set IRI (provenance of unit listings)
         self.spans: dict[tuple[int, int], tuple[int, int]] = {}
@@ -437,7 +439,7 @@ class _DocumentMapper:
         # earlier target rows only: an empty (merged) 一级 / 二级 cell repeats the one above it
         above = [r.cells for r in table.body_rows[table.data_start:at]]
         # the category concepts repeat on every row: mint each shared triple once per document
-        minted: set[tuple[str, str, str]] = self.__dict__.setdefault("_target_concepts", set())
+        minted = self.target_concepts
         read = False
         for s, p, o, shared in targets.target_triples(ds, row_iri, row.cells, columns, above, table.qualifier):
             read = True

@@ -30,11 +30,12 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from budgetkg import uris
+from budgetkg.recognise import squash
 from budgetkg.store import Store
 
 #: The tables a subject paragraph's 项 is looked up in, in order (B5 / F5 first).
 SUBJECT_TABLES = ("general-public-budget-expenditure", "government-fund-expenditure", "state-capital-expenditure")
-_LEVELS = (("类", "lei", 3), ("款", "kuan", 5), ("项", "xiang", 7))
+_LEVELS = (("类", 3), ("款", 5), ("项", 7))  # level mark, digits of its code
 _LEVEL_EN = {"类": "class (类)", "款": "section (款)", "项": "item (项)"}
 _PATH = re.compile(r"^(?P<lei>.+?)（类）(?P<kuan>.+?)（款）(?P<xiang>.+?)（项）$")
 _WIDTH = str.maketrans({"(": "（", ")": "）"})
@@ -42,7 +43,7 @@ _WIDTH = str.maketrans({"(": "（", ")": "）"})
 
 def normalise_name(text: str) -> str:
     """A printed name without whitespace (wrapped cells, spaced text) and with full-width brackets."""
-    return re.sub(r"\s+", "", text).translate(_WIDTH)
+    return squash(text).translate(_WIDTH)
 
 
 def split_path(label: str) -> tuple[str, str, str] | None:
@@ -82,7 +83,7 @@ def walk(path: tuple[str, str, str], rows: list[TableRow]) -> Match:
     """Walk (类, 款, 项) down one table's rows by name: each level among the children of the last."""
     title = rows[0].title if rows else ""
     found: list[TableRow] = []
-    for (mark, _level, digits), name in zip(_LEVELS, path, strict=True):
+    for (mark, digits), name in zip(_LEVELS, path, strict=True):
         parent = found[-1].code if found else ""
         hit = next((r for r in rows if len(r.code) == digits and r.code.startswith(parent) and r.name == name), None)
         if hit is None:
@@ -101,9 +102,9 @@ def _notes(match: Match) -> tuple[str, str]:
     """(zh, en) of how a path matched, or of where its walk stopped."""
     title = match.title
     if match.resolved:
-        zh = "，".join(f"{mark}“{r.name}”→{r.code}" for (mark, _, _), r in zip(_LEVELS, match.rows, strict=True))
+        zh = "，".join(f"{mark}“{r.name}”→{r.code}" for (mark, _), r in zip(_LEVELS, match.rows, strict=True))
         en = ", ".join(f"{_LEVEL_EN[mark]} “{r.name}” → {r.code}"
-                       for (mark, _, _), r in zip(_LEVELS, match.rows, strict=True))
+                       for (mark, _), r in zip(_LEVELS, match.rows, strict=True))
         row = match.rows[-1].rownum
         return (f"按名称逐级匹配：{zh}（{title}第{row}行）",
                 f"matched by printed name, level by level: {en} ({title}, row {row})")

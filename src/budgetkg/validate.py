@@ -430,9 +430,10 @@ def core_constraints(graph: rdflib.Graph) -> list[CoreConstraint]:
             if shape != target_shape and _target_patterns(graph, shape):
                 raise ValueError(f"{shape}: a property shape with targets of its own is not supported")
             path = _path_iri(graph, shape)
-            if _components(graph, shape) and _sparql_targets(graph, target_shape):
+            components = _components(graph, shape)
+            if components and _sparql_targets(graph, target_shape):
                 raise ValueError(f"{shape}: core constraints on a shape with a SPARQL-based target are not supported")
-            for component in _components(graph, shape):
+            for component in components:
                 if path is None and component in ("minCount", "maxCount"):
                     continue  # not node-shape parameters (SHACL 4.2)
                 pattern = _violation(graph, shape, component, "?this", "?value", 0, focus)
@@ -726,9 +727,14 @@ def _sorted(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(unique.values(), key=lambda f: (f.rule, SEVERITIES.index(f.severity), f.focus, f.key()))
 
 
+def document_graphs(document_iri: str) -> list[str]:
+    """The graphs a document is validated over: its own, the ontology, the code lists and the shared graph."""
+    return [document_iri, uris.ontology_graph(), uris.codelists_graph(), uris.shared_graph()]
+
+
 def validate_graph(store: Store, document_iri: str) -> list[Finding]:
     """Run every shape on a document's graph (with the ontology, code-list and shared graphs)."""
-    graphs = [document_iri, uris.ontology_graph(), uris.codelists_graph(), uris.shared_graph()]
+    graphs = document_graphs(document_iri)
     shapes = load_shapes()
     findings: list[Finding] = []
     for check in core_constraints(shapes):
@@ -870,7 +876,7 @@ def stored_findings(store: Store, document_iri: str) -> list[Finding]:
         )
         for iri, r in results.items()
     ]
-    graphs = [document_iri, uris.ontology_graph(), uris.codelists_graph(), uris.shared_graph()]
+    graphs = document_graphs(document_iri)
     return _sorted(locate(store, findings, graphs))
 
 
