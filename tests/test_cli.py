@@ -53,6 +53,23 @@ def test_build_fails_on_unreadable_document_but_loads_the_others(tmp_path: Path)
     assert out.stdout.splitlines() == ["n", "292"]
 
 
+def test_drop_removes_the_document_and_what_only_it_shared(tmp_path: Path) -> None:
+    store = tmp_path / "s"
+    run("build", str(SAMPLE), store=store)
+    doc = "http://127.0.0.1:8000/id/disclosure/130303/612/2023/budget/document/main"
+    missing = run("drop", SAMPLE.name, "no-such-file.pdf", store=store, check=False)
+    assert missing.returncode == 2 and "no document 'no-such-file.pdf'" in missing.stderr
+    count = """SELECT (COUNT(*) AS ?n) { { ?o a <http://purl.org/linked-data/cube#Observation> }
+                 UNION { GRAPH <http://127.0.0.1:8000/graph/shared> { ?s ?p ?x } } }"""
+    assert run("query", count, "--format", "csv", store=store).stdout.splitlines() == ["n", str(292 + 673)]
+    dropped = run("drop", SAMPLE.name, store=store)
+    assert dropped.stderr.split() == ["dropped", doc]
+    assert run("query", count, "--format", "csv", store=store).stdout.splitlines() == ["n", "0"]
+    graphs = """SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"""  # (emptied graphs keep their name)
+    assert run("query", graphs, "--format", "csv", store=store).stdout.splitlines() == [
+        "g", "http://127.0.0.1:8000/graph/codelists", "http://127.0.0.1:8000/graph/ontology"]
+
+
 def test_query_csv(built: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
     store, _ = built
     q = """PREFIX bkg: <http://127.0.0.1:8000/def/budget#>
@@ -108,7 +125,7 @@ def test_validate_reads_the_stored_reports_with_their_figures(
     stored = run("validate", "--format", "csv", store=store).stdout
     assert stored == run("validate", "--format", "csv", "--rerun", store=store).stdout
     rows = list(csv.DictReader(io.StringIO(stored)))
-    assert len(rows) == 19
+    assert len(rows) == 20
     r43 = [r for r in rows if r["rule"].startswith("R43")]
     assert r43 and all("diff=" in r["values"] and "envelope=" in r["values"] for r in r43)
 
@@ -206,11 +223,11 @@ def test_validate_files_without_a_store(tmp_path: Path) -> None:
     assert not store.exists()
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     by_doc = {name: [r for r in rows if r["document"] == name] for name in (SAMPLE.name, altered.name)}
-    assert len(by_doc[SAMPLE.name]) == 19  # 2 Violation, 2 Warning, 15 Info: tests/test_validate_sample.py
+    assert len(by_doc[SAMPLE.name]) == 20  # 2 Violation, 2 Warning, 16 Info: tests/test_validate_sample.py
     hospitality = [r for r in by_doc[altered.name] if r["rule"] == "R43-text-three-public" and "0.50" in r["values"]]
     assert [r["severity"] for r in hospitality] == ["Violation"]
     assert "printed=0.50; unitText=万元; tableValue=0.05" in hospitality[0]["values"]
     assert "diff=0.45; envelope=0.01" in hospitality[0]["values"]
     assert not [r for r in by_doc[SAMPLE.name] if "0.50" in r["values"]]
     text_report = run("validate", str(SAMPLE), store=store).stdout
-    assert text_report.startswith(f"== {SAMPLE.name} (2 Violation, 2 Warning, 15 Info)\n")
+    assert text_report.startswith(f"== {SAMPLE.name} (2 Violation, 2 Warning, 16 Info)\n")

@@ -11,8 +11,9 @@ import pytest
 
 from budgetkg.config import SPARQL_DIR
 from budgetkg.pipeline import DocumentReport
+from budgetkg.read import read_document
 from budgetkg.store import Store
-from tests.conftest import CORPUS_PDFS
+from tests.conftest import CORPUS, CORPUS_PDFS
 from tests.test_linking import _line_items_without_english, _local_part, _without_english
 
 pytestmark = pytest.mark.skipif(not CORPUS_PDFS, reason="corpus not found")
@@ -114,11 +115,24 @@ def test_printed_names_with_their_years(corpus: tuple[Store, dict[str, DocumentR
 
 def test_every_class_and_kuan_met_has_an_english_label(corpus: tuple[Store, dict[str, DocumentReport]]) -> None:
     store, _ = corpus
-    # 71102: the 福利院's 支出预算总表 row 210 11 02 事业单位医疗 is read with its 类 cut ("7 | 11 | 02"):
-    # not a code of the national list, so not translated (its parent 711 classifies no observation).
+    # 71102: the 福利院's PDF prints 事业单位医疗's 类 as "7" (not 210) in two of its tables (see
+    # test_the_welfare_home_prints_class_7_for_210_11_02): the code printed, not in the national
+    # list, so not translated (its parent 711 classifies no observation).
     assert _without_english(store, 3) == set()
     assert _without_english(store, 5) == {"71102"}
     assert _line_items_without_english(store) == set()
+
+
+def test_the_welfare_home_prints_class_7_for_210_11_02() -> None:
+    """The 2024 社会福利院 单位预算 prints the row 事业单位医疗 (2101102) as "210 | 11 | 02" in its
+    收入预算总表 (p. 8) but as "7 | 11 | 02" in its 支出预算总表 (p. 9) and 一般公共预算支出功能分类
+    预算表 (p. 11): the page draws one glyph "7" centred in the 类 cell (the text layer holds the same
+    single character, x 116.6–121.8 pt, where "210" on the row above spans 111.5–126.9 pt), so
+    the code read there, 71102, is what the PDF prints, not a reading error."""
+    doc = read_document(CORPUS / "shanghai" / "2024_上海市普陀区社会福利院_单位预算.pdf")
+    rows = [(t.line, r.cells[:4]) for t in doc.tables for r in t.rows if r.cells[3:4] == ("事业单位医疗",)]
+    assert rows == [(8, ("210", "11", "02", "事业单位医疗")), (9, ("7", "11", "02", "事业单位医疗")),
+                    (11, ("7", "11", "02", "事业单位医疗"))]
 
 
 def test_regions_in_wikidata_local_part_on_the_corpus(corpus: tuple[Store, dict[str, DocumentReport]]) -> None:

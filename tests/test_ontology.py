@@ -150,6 +150,9 @@ def test_expected_terms_are_defined(vocab: Graph) -> None:
         "sha256",
         "byteSize",
         "reader",
+        # graph/contributions: what each document contributes to graph/shared
+        "sharedTriple",
+        "sharedTripleCount",
         "encoding",
         "level",
         "factorToYuan",

@@ -1,4 +1,4 @@
-"""The ``budgetkg`` command: build, validate, dump, query, tables, serve.
+"""The ``budgetkg`` command: build, drop, validate, dump, query, tables, serve.
 
 The store is ``--store DIR``, else ``$BUDGETKG_STORE``, else ``./budgetkg-store``.
 """
@@ -86,6 +86,25 @@ def build(
             console.print(f"[yellow]{i.severity}[/yellow] {Path(r.file).name}: {where}: {i.message} [{i.code}]")
     if missing or any(not r.loaded for r in reports) or not reports:
         raise typer.Exit(1)
+
+
+@app.command()
+def drop(
+    documents: Annotated[list[str], typer.Argument(help="Document IRIs or source file names.")],
+    store: StoreOption = None,
+) -> None:
+    """Remove documents: their graphs, validation reports and what only they contributed to graph/shared."""
+    from budgetkg.tables import resolve_document
+
+    st = open_store(store)
+    try:
+        iris = list(dict.fromkeys(resolve_document(st, d) for d in documents))
+    except LookupError as exc:  # nothing is removed unless every document named is in the store
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    st.drop_documents(iris)  # one transaction
+    for iri in iris:
+        console.print(f"dropped {iri}")
 
 
 @app.command()

@@ -121,7 +121,7 @@ def build(store: Store, paths: Iterable[str | Path],
         store.replace_graphs(
             {mapped.iri: mapped.triples,
              uris.validation_graph(mapped.iri): validate.report_triples(findings, mapped.iri)},
-            additions={uris.shared_graph(): mapped.shared},
+            shared={mapped.iri: mapped.shared},  # replaces the previous version's contribution
         )
         reports.append(report)
     return reports

@@ -1,9 +1,10 @@
 """The on-disk quad store: one named graph per source document, replaced whole.
 
 A thin, typed layer over :class:`pyoxigraph.Store`. Loading a document is one SPARQL
-update (``DROP GRAPH`` + ``INSERT DATA``), which Oxigraph runs as one transaction: readers
-see the old graph or the new one, never half of either, and a failure leaves the store as it
-was.
+update (``DROP GRAPH`` + ``INSERT DATA``, and the changes to ``graph/shared`` and to the
+document's record in ``graph/contributions``: see :meth:`Store._shared_updates`), which
+Oxigraph runs as one transaction: readers see the old graph or the new one, never half of
+either, and a failure leaves the store as it was.
 
 Readers in other processes (``budgetkg serve``) never open the read-write RocksDB folder: a
 writer holds its lock, and pyoxigraph 0.5 has no secondary instances (a read-only instance
@@ -35,6 +36,9 @@ from budgetkg import uris
 from budgetkg.config import ONTOLOGY_DIR, base_iri
 
 BKG_DOCUMENT_CLASS = "def/budget#SourceDocument"
+#: Record predicates in graph/contributions (see :meth:`Store._shared_updates`).
+SHARED_TRIPLE, SHARED_COUNT = "sharedTriple", "sharedTripleCount"
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 #: Sub-folder of a store folder holding its published, read-only snapshots.
 PUBLISHED = "published"
 T = TypeVar("T")
@@ -50,8 +54,40 @@ class DocumentGraph:
 
 
 def _insert(graph: str, triples: Iterable[ox.Triple]) -> list[str]:
-    body = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in triples)
-    return [f"INSERT DATA {{ GRAPH <{graph}> {{\n{body} .\n}} }}"] if body else []
+    return _data("INSERT", graph, (f"{t.subject} {t.predicate} {t.object}" for t in triples))
+
+
+def _data(operation: str, graph: str, lines: Iterable[str]) -> list[str]:
+    """An ``INSERT DATA`` / ``DELETE DATA`` operation on ``graph`` (none for no lines)."""
+    body = " .\n".join(lines)
+    return [f"{operation} DATA {{ GRAPH <{graph}> {{\n{body} .\n}} }}"] if body else []
+
+
+def _line(triple: ox.Triple) -> str:
+    """A shared triple as one N-Triples line (without the final dot): its record in
+    ``graph/contributions`` and its text in the update that adds or removes it."""
+    if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
+        # a blank node read back from a record would be a new node, never the one in graph/shared
+        raise ValueError(f"a shared triple cannot hold a blank node: {triple}")
+    return f"{triple.subject} {triple.predicate} {triple.object}"
+
+
+def canonical_lines(triples: Iterable[ox.Triple]) -> set[str]:
+    """Distinct triples as Oxigraph stores them, one :func:`_line` each. Oxigraph keeps typed
+    literals in canonical form (``"1.50"^^xsd:decimal`` is stored as ``"1.5"``): two documents
+    printing one value differently contribute one stored triple, so their records must agree."""
+    scratch = ox.Store()
+    scratch.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+    return {_line(q.triple) for q in scratch}
+
+
+def _term(name: str) -> ox.NamedNode:
+    """A term of the budgetkg vocabulary (under the configured base IRI)."""
+    return ox.NamedNode(uris.vocab() + name)
+
+
+def _record_line(record: ox.NamedNode, line: str) -> str:
+    return _line(ox.Triple(record, _term(SHARED_TRIPLE), ox.Literal(line)))
 
 
 @functools.lru_cache(maxsize=4)
@@ -89,27 +125,103 @@ class Store:
     # -- writing -------------------------------------------------------------------------
 
     def replace_graphs(self, graphs: dict[str, Iterable[ox.Triple]],
-                       additions: dict[str, Iterable[ox.Triple]] | None = None) -> None:
-        """Replace each named graph of ``graphs`` by the given triples and add ``additions`` to
-        (shared) graphs, all in one transaction."""
+                       shared: dict[str, Iterable[ox.Triple]] | None = None) -> None:
+        """Replace each named graph of ``graphs`` by the given triples and make ``shared[doc]``
+        document ``doc``'s whole contribution to ``graph/shared`` (see :meth:`_shared_updates`),
+        all in one transaction. A graph in ``graphs`` but not in ``shared`` keeps its record."""
         parts: list[str] = []
         for graph, triples in graphs.items():
             parts.append(f"DROP SILENT GRAPH <{graph}>")
             parts.extend(_insert(graph, triples))
-        for graph, triples in (additions or {}).items():
-            parts.extend(_insert(graph, triples))
+        if shared:
+            parts.extend(self._shared_updates({doc: canonical_lines(t) for doc, t in shared.items()}))
         if parts:
             self.ox.update(" ;\n".join(parts))
         self.ox.flush()
         self.publish()
 
     def drop_graphs(self, graphs: Iterable[str]) -> None:
-        """Remove named graphs (one transaction)."""
-        update = " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)
-        if update:
-            self.ox.update(update)
+        """Remove named graphs, withdrawing the shared contribution of the documents among them
+        (one transaction)."""
+        graphs = list(graphs)
+        parts = [f"DROP SILENT GRAPH <{g}>" for g in graphs]
+        parts += self._shared_updates(dict.fromkeys(graphs))
+        if parts:
+            self.ox.update(" ;\n".join(parts))
             self.ox.flush()
             self.publish()
+
+    def drop_documents(self, documents: Iterable[str]) -> None:
+        """Remove source documents: their graphs, validation reports and shared contributions."""
+        self.drop_graphs([g for doc in documents for g in (doc, uris.validation_graph(doc))])
+
+    def shared_contribution(self, document: str) -> set[str] | None:
+        """The shared triples recorded for ``document`` (N-Triples lines), None if it has no record."""
+        book, record = ox.NamedNode(uris.contributions_graph()), ox.NamedNode(uris.contribution(document))
+        if next(iter(self.ox.quads_for_pattern(record, _term(SHARED_COUNT), None, book)), None) is None:
+            return None
+        return {q.object.value for q in self.ox.quads_for_pattern(record, _term(SHARED_TRIPLE), None, book)}
+
+    def _shared_updates(self, changes: dict[str, set[str] | None]) -> list[str]:
+        """Update operations that make ``changes[doc]`` the contribution of each ``doc`` to
+        ``graph/shared`` (None: the document is dropped), to run in the same transaction as the
+        document graphs themselves.
+
+        Why: graph/shared holds each shared triple once (the union default graph would count a
+        copy in two document graphs twice), so it cannot just be replaced with a document; and
+        adding only would keep forever what a replaced or dropped version alone contributed (an
+        old printed name, a department name). So each document's contribution is recorded in
+        ``graph/contributions``, one literal per triple (``{doc}/shared-contribution
+        bkg:sharedTriple "<s> <p> <o>"``: a literal asserts nothing, so no triple is counted
+        twice), with ``bkg:sharedTripleCount``. A triple leaves graph/shared when the last
+        record holding it goes: only the changed documents' withdrawn lines are looked up
+        (an index lookup each), so a load costs the size of its own contribution, whatever the
+        number of documents in the store.
+        """
+        book, shared = uris.contributions_graph(), uris.shared_graph()
+        records = {doc: ox.NamedNode(uris.contribution(doc)) for doc in changes}
+        parts: list[str] = []
+        withdrawn: set[str] = set()
+        kept: set[str] = set()
+        for doc, new in changes.items():
+            old = self.shared_contribution(doc)
+            if old is None and new is None:
+                continue  # not a document with a record (a validation graph, an untracked document)
+            old, record = old or set(), records[doc]
+            withdrawn |= old - (new or set())
+            kept |= new or set()
+            parts += _data("DELETE", book, (_record_line(record, line) for line in sorted(old - (new or set()))))
+            parts.append(f"DELETE WHERE {{ GRAPH <{book}> {{ {record} {_term(SHARED_COUNT)} ?n }} }}")
+            if new is not None:
+                count = ox.Triple(record, _term(SHARED_COUNT), ox.Literal(str(len(new)), datatype=XSD_INTEGER))
+                parts += _data("INSERT", book, [*(_record_line(record, line) for line in sorted(new - old)),
+                                                _line(count)])
+        orphans = withdrawn - kept
+        if orphans:
+            orphans = self._unclaimed(orphans, set(records.values()), set(changes))
+        parts += _data("DELETE", shared, sorted(orphans))
+        parts += _data("INSERT", shared, sorted(kept))
+        return parts
+
+    def _unclaimed(self, lines: set[str], records: set[ox.NamedNode], documents: set[str]) -> set[str]:
+        """The ``lines`` that no record outside ``records`` holds; none of them while a document
+        other than ``documents`` has no record at all (loaded by a budgetkg older than the
+        records): what it contributed is unknown, so nothing is removed (rebuild such a store)."""
+        if self._untracked_documents(documents):
+            return set()
+        book, predicate = ox.NamedNode(uris.contributions_graph()), _term(SHARED_TRIPLE)
+        return {line for line in lines
+                if all(q.subject in records
+                       for q in self.ox.quads_for_pattern(None, predicate, ox.Literal(line), book))}
+
+    def _untracked_documents(self, exclude: set[str]) -> list[str]:
+        """Loaded documents (other than ``exclude``) without a shared-contribution record."""
+        q = f"""SELECT ?doc {{
+              GRAPH ?doc {{ ?doc a <{base_iri()}{BKG_DOCUMENT_CLASS}> }}
+              BIND(IRI(CONCAT(STR(?doc), "/shared-contribution")) AS ?record)
+              FILTER NOT EXISTS {{ GRAPH <{uris.contributions_graph()}> {{ ?record {_term(SHARED_COUNT)} ?n }} }}
+            }}"""
+        return [d for s in self.ox.query(q) if (d := s["doc"].value) not in exclude]  # type: ignore[union-attr]
 
     def publish(self) -> Path | None:
         """Make the committed state visible to readers of other processes (see the module

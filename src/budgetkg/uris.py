@@ -21,6 +21,8 @@ Layout under the base IRI (``config.base_iri()``)::
     {document}/validation                         the document's SHACL report (and its graph)
     graph/ontology, graph/codelists               graphs not tied to a document
     graph/shared                                  code concepts, departments, regions met in documents
+    graph/contributions                           per document, the graph/shared triples it contributes
+    {document}/shared-contribution                that record's subject (one literal per triple)
 """
 
 from __future__ import annotations
@@ -120,3 +122,17 @@ def shared_graph() -> str:
     disclosures). Kept in one graph because the union default graph keeps duplicates: the same
     triple in two document graphs would double every aggregate that joins through it."""
     return f"{base_iri()}graph/shared"
+
+
+def contributions_graph() -> str:
+    """Bookkeeping for :func:`shared_graph`: which shared triples each document contributed, so
+    that replacing or dropping a document removes the ones no other document still contributes
+    (see ``store.Store.replace_graphs``). Each triple is recorded as an N-Triples *literal*: the
+    records assert nothing, so the union default graph counts every shared triple once."""
+    return f"{base_iri()}graph/contributions"
+
+
+def contribution(document_iri: str) -> str:
+    """Subject of a document's record in :func:`contributions_graph` (not the document IRI
+    itself, so that the document's page does not list every line of its record)."""
+    return f"{document_iri}/shared-contribution"

@@ -43,7 +43,8 @@ from budgetkg.store import Store
 
 #: Every shapes file, in reporting order.
 SHAPE_FILES = (
-    "structure.ttl", "datacube.ttl", "arithmetic.ttl", "arithmetic-totals.ttl", "crosstable.ttl",
+    "structure.ttl", "datacube.ttl", "arithmetic.ttl", "arithmetic-totals.ttl", "arithmetic-items.ttl",
+    "crosstable.ttl",
     "narrative.ttl", "final.ttl", "targets.ttl",
 )
 DATACUBE_FILE = "datacube.ttl"
