@@ -9,8 +9,26 @@ text rules (groups C, D, F) and was read off the paragraph text (pdfplumber) by 
   增加 254.23% for 4032.99 ÷ 1586.32 = 254.2356 % (truncated, not rounded: Info).
 * R51-template-leftover: the template's alternatives kept in the text ("与上年相比增加（减少）0万元，
   增长（减少）0%"): 江苏省人大常委会 2019 and 省人大办公厅 2018, once per printed line that keeps one.
+* R51-rate-reason-missing (Warning): 江苏省人大办公厅 2017 states the increase of 844.15 万元 (增长 6.59%) in
+  sections 四 and 八 and the decrease of 人大事务行政运行 (减少 0.17%) as item 1 of section 五 without a reason
+  before the next heading or item (the same sections of the other Jiangsu files give one: 主要原因是…; this file
+  gives it for these changes in section 一 only, and in section 五 for items 2 and 3). Every other stated change
+  of the Jiangsu files has a reason in its passage.
 * R53-percent-decimals (Info): rates not written with two decimals ("增长 8.8 %", "增长 22 %", "占0%",
   "减少10%"); each is the number as printed.
+* R46-subject-path (Warning): the 类/款/项 paths of section 五 (财政拨款支出预算) against the 一般公共预算支出预算表
+  of the same file (公开07表 / 八、), names compared exactly (``budgetkg.subjects``; the Jiangsu paths print their
+  款 and 项 under a “（一）…（类）” heading, or their 项 under a “检察（款）: …” line, or a 类 and a 项):
+  省人大办公厅 2018 p.25 “行政事业单位离退休（类）…（项）” ×3 and “住房改革支出（类）…（项）” ×2,
+  款 names (20805, 22102) marked as 类; 省检察院 2018 p.26 “未归口管理行政单位离退休费（项）”
+  where 公开07表 p.17 prints 2080504 未归口管理的行政单位离退休. A 类 heading printed without its
+  支出 names that class (省人大 2018 p.24 “（一）一般公共服务（类）”, 201 一般公共服务支出;
+  省检察院 2017 p.20 “（一）公共安全（类）”, 204 公共安全支出): its eight 人大事务（款）… items
+  and 检察（款）行政运行（项） 7968.14 resolve and equal their rows, as do the other paths of
+  省检察院 2018 (行政运行 10,883.36, 一般行政管理事务 3,666, 公诉、审判、侦查、执行等检察监督支出
+  1,895, 机关事业单位基本养老保险缴费（项）支出 1,045.93 and 职业年金 418.37, 住房公积金
+  1,073.77, 提租补贴 2,586.61): no R46-subject-amounts finding; the
+  text-only files have no table to resolve against.
 
 The documents not listed (the tables-only 公开表 files, 江苏省政协办公厅 2017, 江苏省委办公厅 2017 公开表 …)
 give no finding.
@@ -18,20 +36,41 @@ give no finding.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
+from budgetkg import uris
+from budgetkg.map import MappedDocument
+from budgetkg.model import Paragraph, SourceDocument, paragraph_keys
 from budgetkg.pipeline import DocumentReport, build
 from budgetkg.store import Store
-from budgetkg.validate import validate_graph
+from budgetkg.validate import Finding, document_graphs, validate_graph
 from tests.conftest import CORPUS
 
 JIANGSU = sorted(CORPUS.glob("jiangsu/**/*.pdf"))
 pytestmark = pytest.mark.skipif(not JIANGSU, reason=f"corpus not found at {CORPUS}")
 
+REASON_MISSING = "has no reason (主要原因是…) in its passage, up to the next heading or item of its level"
+
+#: 省人大办公厅 2018's 一般公共预算支出预算表 (p.13), the table its text's paths are walked down
+RD_2018 = "公开 07表 一般公共预算支出预算表（功能科目）"
+
+
+def _unmatched(span: str, path: str, note: str) -> str:
+    """The R46-subject-path message of a figure (as printed) whose path matches no row."""
+    return f"text “{span}”: the path “{path}” matches no table row by name: {note}"
+
+
+def _marked(name: str, code: str) -> str:
+    """省人大办公厅 2018: a 款 of 公开07表 marked （类） in the text."""
+    return f"{RD_2018} has no class (类) named “{name}” (“{name}” is the name of section (款) {code})"
+
+
 #: file -> sorted (rule, severity, focus under the document IRI, detail): the percentage as printed
-#: (R53), the leftover text (R51), or the whole message (R50).
+#: (R53), the leftover text (R51), or the whole message (R50, R46).
 EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
     '2017年省检察院部门预算.pdf': [
         ('R50-growth-rate', 'Violation', 'paragraph/22.8/percentage/1',
@@ -44,6 +83,14 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
         ('R53-percent-decimals', 'Info', 'paragraph/21.14/percentage/1', '8.8'),
     ],
     '2018年省检察院部门预算公开.pdf': [
+        # p.26 item 1 of （二）: 未归口管理行政单位离退休费（项）支出 371.92; p.17 2080504
+        # 未归口管理的行政单位离退休 371.92
+        ('R46-subject-path', 'Warning', 'paragraph/26.23/figure/1', _unmatched(
+            "未归口管理行政单位离退休费（项）支出 371.92 万元",
+            "社会保障和就业支出（类）行政事业单位离退休（款）未归口管理行政单位离退休费（项）支出",
+            "公开 07 表：一般公共预算支出预算表 has no item (项) named “未归口管理行政单位离退休费” under 20805 "
+            "行政事业单位离退休 (nor one named “未归口管理行政单位离退休费支出”); the class (类) and section (款) "
+            "taken from the heading “（二）社会保障和就业支出（类）”, “行政事业单位离退休（款）”")),
         ('R53-percent-decimals', 'Info', 'paragraph/23.15/percentage/1', '22'),
         ('R53-percent-decimals', 'Info', 'paragraph/24.10/percentage/1', '9.1'),
         ('R53-percent-decimals', 'Info', 'paragraph/25.21/percentage/1', '22'),
@@ -59,6 +106,17 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
          '“增加 254.23%”: 254.23% ≠ 4032.99 ÷ 1586.32 = 254.2356% computed from “比 2016 年增加 '
          '4032.99 万元” (254.24% at the stated decimals; diff -0.01 percentage points, '
          'envelope 0.1069)'),
+        # pp. 25-27: three sections state a change by its rate and give no reason before the next heading or item
+        # (四、 财政拨款收支预算总表; 五、 item 1, where items 2 and 3 give theirs; 八、 一般公共预算支出预算表)
+        ('R51-rate-reason-missing', 'Warning', 'paragraph/25.8/percentage/1',
+         '“与上年相比，财政拨款收、支总计各增加 844.15 万元，增长 6.59%。”: the stated “增长 6.59%” (increase, 6.59%) '
+         f'{REASON_MISSING}'),
+        ('R51-rate-reason-missing', 'Warning', 'paragraph/26.6/percentage/1',
+         "“1. 人大事务行政运行（项）支出 10528.33 万元，与上年相比减少 17.89 万元，减少 0.17%。”: "
+         f"the stated “减少 0.17%” (decrease, 0.17%) {REASON_MISSING}"),
+        ('R51-rate-reason-missing', 'Warning', 'paragraph/27.9/percentage/1',
+         '“江苏省人大常委会办公厅 2017 年一般公共预算财政拨款支出预算 13649.07 万元，与上年相比增加 844.15 万元，'
+         f'增长 6.59%。”: the stated “增长 6.59%” (increase, 6.59%) {REASON_MISSING}'),
         ('R53-percent-decimals', 'Info', 'paragraph/26.2/percentage/1', '100'),
     ],
     '江苏省人大常委会2019年度部门预算公开.pdf': [
@@ -113,6 +171,22 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
         ('R53-percent-decimals', 'Info', 'paragraph/9.21/percentage/1', '0'),
     ],
     '省人大办公厅2018预算公开.pdf': [
+        # p.25: the 款 20805 行政事业单位离退休 and 22102 住房改革支出 marked （类）, no 款 printed
+        ('R46-subject-path', 'Warning', 'paragraph/25.12/figure/1', _unmatched(
+            "行政事业单位离退休（类）未归口管理的行政单位离退休支出（项） 256.76万元",
+            "行政事业单位离退休（类）未归口管理的行政单位离退休支出（项）", _marked("行政事业单位离退休", "20805"))),
+        ('R46-subject-path', 'Warning', 'paragraph/25.16/figure/1', _unmatched(
+            "行政事业单位离退休（类）机关事业单位基本养老保险缴费支出（项） 580.01万元",
+            "行政事业单位离退休（类）机关事业单位基本养老保险缴费支出（项）", _marked("行政事业单位离退休", "20805"))),
+        ('R46-subject-path', 'Warning', 'paragraph/25.18/figure/1', _unmatched(
+            "行政事业单位离退休（类）机关事业单位职业年金缴费支出（项） 232.01万元",
+            "行政事业单位离退休（类）机关事业单位职业年金缴费支出（项）", _marked("行政事业单位离退休", "20805"))),
+        ('R46-subject-path', 'Warning', 'paragraph/25.20/figure/1', _unmatched(
+            "住房改革支出（类）住房公积金（项）572.56万元", "住房改革支出（类）住房公积金（项）",
+            _marked("住房改革支出", "22102"))),
+        ('R46-subject-path', 'Warning', 'paragraph/26.2/figure/1', _unmatched(
+            "住房改革支出（类）提租补贴（项）1549.82万元", "住房改革支出（类）提租补贴（项）",
+            _marked("住房改革支出", "22102"))),
         ('R51-template-leftover', 'Warning', 'paragraph/19.16', '增加（减少）'),
         ('R51-template-leftover', 'Warning', 'paragraph/19.17', '增长（减少）'),
         ('R51-template-leftover', 'Warning', 'paragraph/19.19', '增长（减少）'),
@@ -162,3 +236,119 @@ def test_exact_findings_per_document(name: str, jiangsu: tuple[Store, dict[str, 
 
 def test_every_listed_document_exists() -> None:
     assert set(EXPECTED) <= {p.name for p in JIANGSU}
+
+
+# -- R46 on altered texts: two-level paths resolved through their headings -------------------------------
+
+#: printed line -> (text as printed, altered text). 省检察院 2018 p.26: 行政运行（项） under “（一）公共安全支出
+#: （类）” and “检察（款）: …” stated as 10,893.36 (公开07表 p.17 2040401 10,883.36). 省检察院 2017 p.20:
+#: 检察（款）行政运行（项） under “（一）公共安全（类）” stated as 7968.41 (八、p.14 2040401 7,968.14).
+ALTERED = {
+    "2018年省检察院部门预算公开.pdf": {
+        "26.10": ("1．行政运行（项）支出 10,883.36 万元，与上年相", "1．行政运行（项）支出 10,893.36 万元，与上年相")},
+    "2017年省检察院部门预算.pdf": {
+        "20.14": ("1．检察（款）行政运行（项）支出 7968.14 万元，", "1．检察（款）行政运行（项）支出 7968.41 万元，")},
+}
+
+
+def _process_altered(name: str) -> tuple[MappedDocument, list[Finding]]:
+    """The file read, its ``ALTERED`` lines replaced (each checked as printed), mapped and validated."""
+    from budgetkg import pipeline
+
+    read = pipeline.read_document
+    edits = ALTERED[name]
+
+    def altered(path: Path) -> SourceDocument:
+        doc = read(path)
+        keys = dict(zip(map(id, doc.paragraphs), paragraph_keys(doc.paragraphs), strict=True))
+        blocks = []
+        for block in doc.blocks:
+            if isinstance(block, Paragraph) and keys[id(block)] in edits:
+                printed, new = edits[keys[id(block)]]
+                assert block.text.strip() == printed
+                block = replace(block, text=new)
+            blocks.append(block)
+        return replace(doc, blocks=blocks)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "read_document", altered)
+        return pipeline.process(next(p for p in JIANGSU if p.name == name))
+
+
+@pytest.fixture(scope="module")
+def procuratorate_2018() -> tuple[MappedDocument, list[Finding]]:
+    return _process_altered("2018年省检察院部门预算公开.pdf")
+
+
+def _r46(mapped: MappedDocument, findings: list[Finding]) -> list[tuple[str, str, str, str, str, str]]:
+    """(rule, severity, focus, message, stated value, table value) of the R46 findings; the values of an amount's."""
+    return sorted((f.rule, f.severity, f.focus.removeprefix(mapped.iri + "/"), f.message,
+                   *((str(f.values["value"]), str(f.values["tableValue"])) if f.rule == "R46-subject-amounts"
+                     else ("", "")))
+                  for f in findings if f.rule.startswith("R46"))
+
+
+def test_item_under_section_line_altered_is_a_violation(
+        procuratorate_2018: tuple[MappedDocument, list[Finding]]) -> None:
+    """行政运行（项） printed under the 类 heading and the 款 line, its amount altered: a Violation with the numbers
+    (10,893.36 − 10,883.36 = 10 万元); the unaltered mismatch of p.26 (item 1 of （二）) is reported as before."""
+    mapped, findings = procuratorate_2018
+    assert _r46(mapped, findings) == [
+        ("R46-subject-amounts", "Violation", "paragraph/26.10/figure/1",
+         "text “行政运行（项）支出 10,893.36 万元”: 公共安全支出（类）检察（款）行政运行（项）支出 10,893.36 万元 ≠ "
+         "公开 07 表：一般公共预算支出预算表 (2040401, amount) 10,883.36 万元 (both rounded to the coarser precision; "
+         "diff 10 in 万元, rounding envelope 0.01)", "10893.36", "10883.36"),
+        ("R46-subject-path", "Warning", "paragraph/26.23/figure/1", EXPECTED["2018年省检察院部门预算公开.pdf"][0][3],
+         "", ""),
+    ]
+
+
+def test_section_and_item_path_under_class_heading_altered_is_a_violation() -> None:
+    """检察（款）行政运行（项） under “（一）公共安全（类）” (the table's 类 is 公共安全支出): the path resolves
+    through the heading (the link says so, and that the text drops 支出) and its altered amount is a Violation
+    (7968.41 − 7,968.14 = 0.27 万元)."""
+    mapped, findings = _process_altered("2017年省检察院部门预算.pdf")
+    assert _r46(mapped, findings) == [
+        ("R46-subject-amounts", "Violation", "paragraph/20.14/figure/1",
+         "text “检察（款）行政运行（项）支出 7968.41 万元”: "
+         "公共安全（类）检察（款）行政运行（项）支出 7968.41 万元 ≠ "
+         "八、一般公共预算支出预算表 (2040401, amount) 7,968.14 万元 (both rounded to the coarser precision; "
+         "diff 0.27 in 万元, rounding envelope 0.01)", "7968.41", "7968.14"),
+    ]
+    figure = ox.NamedNode(f"{mapped.iri}/paragraph/20.14/figure/1")
+    subject = uris.vocab() + "subject"
+    links = {(t.predicate.value.removeprefix(uris.vocab()), t.object.value) for t in mapped.triples
+             if t.subject == figure and t.predicate.value.startswith(subject)}
+    table = "八、一般公共预算支出预算表"
+    assert links == {
+        ("subjectHeading", "（一）公共安全（类）"),
+        ("subjectClassification", uris.concept("functional", "2040401")),
+        ("subjectRow", uris.row(uris.dataset(mapped.iri, "general-public-budget-expenditure"), 5)),
+        ("subjectMatch", "按名称逐级匹配：类“公共安全支出”→204，款“检察”→20404，项“行政运行”→2040401"
+                         f"（文中类名省略“支出”）（{table}第5行）；类取自标题“（一）公共安全（类）”"),
+        ("subjectMatch", "matched by printed name, level by level: class (类) “公共安全支出” → 204, "
+                         "section (款) “检察” → 20404, item (项) “行政运行” → 2040401 (the text drops 支出 from the "
+                         f"class name) ({table}, row 5); the class (类) taken from the heading “（一）公共安全（类）”"),
+    }
+
+
+def test_fast_path_equals_pyshacl_for_subjects(procuratorate_2018: tuple[MappedDocument, list[Finding]]) -> None:
+    """The R46 shapes give the same results through pyshacl on the altered 省检察院 2018: the altered amount
+    (Violation), the unmatched 项 (Warning), and resolved paths whose amounts equal their rows (行政运行's
+    neighbour 一般行政管理事务 3,666 = 3,666.00; 机关事业单位基本养老保险缴费（项）支出 1,045.93, its 项 read as
+    …缴费支出; 住房公积金(项):支出 1,073.77)."""
+    from budgetkg import validate
+    from tests.test_validate import _fast_results, _pyshacl_results, _retarget
+
+    mapped, _findings = procuratorate_2018
+    iri = mapped.iri
+    scratch = Store.scratch({iri: mapped.triples, uris.shared_graph(): mapped.shared})
+    graphs = document_graphs(iri)
+    foci = [f"{iri}/paragraph/{key}/figure/1" for key in ("26.10", "26.14", "26.23", "27.2", "27.12")]
+    retargeted = _retarget(validate.load_shapes(["narrative.ttl"]), foci, ("R46",))
+    reference = _pyshacl_results(validate._to_rdflib(scratch, graphs), retargeted)
+    assert sorted((r[0].split("#")[1], r[2].removeprefix(iri + "/")) for r in reference) == [
+        ("R46-subject-amounts-violation", "paragraph/26.10/figure/1"),
+        ("R46-subject-path-warning", "paragraph/26.23/figure/1"),
+    ]
+    assert _fast_results(scratch, retargeted, graphs) == reference

@@ -256,8 +256,11 @@ def test_altered_figures_are_reported(tmp_path) -> None:
 _D_ALTERATIONS = (
     # R50 growth rate: 84.54 / (822.41 − 84.54) = 11.4573…% → 11.46, the text says 12.46
     ("较2022年预算增加84.54万元，", "较2022年预算增加84.54万元，增长12.46%，"),
-    # R51: an increase of 1.50 on 1.22 makes the previous year's "三公" −0.28
+    # R51: an increase of 1.50 on 1.22 makes the previous year's "三公" −0.28; the "三公" section gives no reason
+    # for it (R51-reason-missing)
     ("预算安排1.22万元，与上年持平。", "预算安排1.22万元，比上年增加1.50万元。"),
+    # R51: a rise stated by its rate only, without a reason in the section (R51-rate-reason-missing)
+    ("公务接待费0.05万元，与上年持平；", "公务接待费0.05万元，增长25.00%；"),
     # R52: the year's expenditure stated as 822.51 here and 822.41 in the next paragraph
     ("2023年预算支出为822.41万元", "2023年预算支出为822.51万元"),
     # R51 template leftover
@@ -297,6 +300,13 @@ def test_group_d_rules_on_altered_text(altered_d: tuple[Store, str]) -> None:
         ("R51-direction", "Violation", "1876/figure/2",
          "“比上年增加1.50万元”: current 1.22 万元, stated increase 1.50 万元: the previous amount would be -0.28 "
          "(negative: the direction or the amount is wrong; rounding envelope 0.01)"),
+        ("R51-rate-reason-missing", "Warning", "1876/percentage/1",
+         "“其中：因公出国（境）费0元，与上年持平；公务用车购置费0元，与上年持平；公务用车运行维护费1.00万元，与上年持平；"
+         "公务接待费0.05万元，增长25.00%；培训费0.17万元，与上年持平。”: the stated “增长25.00%” (increase, 25.00%) "
+         "has no reason (主要原因是…) in its passage, up to the next heading or item of its level"),
+        ("R51-reason-missing", "Warning", "1876/figure/2",
+         "“比上年增加1.50万元”: the stated increase of 1.50 万元 (three-public-total) has no reason (主要原因是…) in "
+         "its passage, up to the next heading or item of its level"),
         ("R51-template-leftover", "Warning", "1872",
          "leftover template text “增加（减少）” in the paragraph: the direction is not stated"),
         ("R52-repeated", "Violation", "1870/figure/1",
@@ -314,7 +324,8 @@ def test_fast_path_equals_pyshacl_on_group_d_and_f(altered_d: tuple[Store, str])
     graphs = validate.document_graphs(document)
     foci = [f"{document}/paragraph/{key}" for key in (
         "1870/figure/1", "1870/figure/2", "1872/figure/1", "1872/figure/2", "1876/figure/1", "1876/figure/2",
-        "1872/percentage/1", "1870/percentage/1", "1874/percentage/1", "1872", "1870", "1874")]
+        "1872/percentage/1", "1870/percentage/1", "1874/percentage/1", "1876/percentage/1", "1872", "1870",
+        "1874")]
     shapes = validate.load_shapes(["narrative.ttl", "final.ttl"])
     retargeted = _retarget(shapes, foci, ("R50-growth", "R51", "R52", "R53", "R71", "R72", "R73"))
 
@@ -323,5 +334,119 @@ def test_fast_path_equals_pyshacl_on_group_d_and_f(altered_d: tuple[Store, str])
     fast = _fast_results(store, retargeted, graphs)
     assert {r[0].split("#")[1] for r in reference} == {
         "R50-growth-rate-violation", "R51-direction-violation", "R51-template-leftover-warning",
-        "R52-repeated-violation", "R53-percent-decimals-info", "R53-percent-sign-warning"}
+        "R51-reason-missing-warning", "R51-rate-reason-missing-warning", "R52-repeated-violation",
+        "R53-percent-decimals-info", "R53-percent-sign-warning"}
     assert fast == reference
+
+
+# -- reasons (R51: "增加" or "减少" requires a stated reason) -----------------------------------------
+
+_CHANGES = "2023年预算支出安排822.41万元，较2022年预算增加84.54万元，其中："
+_REASONS = ("基本支出增加281.90万元，主要为人员经费支出；项目支出减少197.35万元，"
+            "主要为经费自理工作人员转为非参公事业人员，工资及保险由人员经费发放。")
+_NO_REASONS = "基本支出增加281.90万元；项目支出减少197.35万元。"
+_MOVED = "增减变化的主要原因是人员经费增加、经费自理工作人员转为非参公事业人员。"
+_HEADING_3 = "[bookmark: _Toc_3_3_0000000012]三、机关运行经费安排情况"
+_REASON_MISSING = "has no reason (主要原因是…) in its passage, up to the next heading or item of its level"
+
+
+def test_reasons_recorded_for_the_sample(sample_store: Store, sample_document: str) -> None:
+    """The sample's three changes (line 1872) are explained in their own sentence: 主要为… is their reason clause
+    (the first of the passage: the total's breakdown gives the reasons)."""
+    bkg = uris.vocab()
+    q = f"""PREFIX bkg: <{bkg}>
+      SELECT ?f ?reason ?p WHERE {{ GRAPH <{sample_document}> {{
+        ?f bkg:reasonClause ?reason ; bkg:reasonParagraph ?p }} }} ORDER BY ?f"""
+    rows = [(s["f"].value.removeprefix(sample_document + "/"), s["reason"].value, s["reason"].language,
+             s["p"].value.removeprefix(sample_document + "/")) for s in sample_store.ox.query(q)]
+    assert rows == [
+        ("paragraph/1872/figure/2", "主要为人员经费支出", "zh", "paragraph/1872"),  # 较2022年预算增加84.54万元
+        ("paragraph/1872/figure/3", "主要为人员经费支出", "zh", "paragraph/1872"),  # 基本支出增加281.90万元
+        ("paragraph/1872/figure/4", "主要为经费自理工作人员转为非参公事业人员，工资及保险由人员经费发放", "zh",
+         "paragraph/1872"),                                                          # 项目支出减少197.35万元
+    ]
+
+
+def _reason_findings(tmp_path, text: str) -> tuple[list[tuple[str, ...]], list[narrative.Statement]]:
+    """R51 reason findings (rule, severity, focus, message, direction, amount) on the sample with ``text``,
+    and its statements."""
+    from budgetkg.pipeline import process
+
+    altered = tmp_path / SAMPLE.name
+    altered.write_text(text, encoding="utf-8")
+    mapped, findings = process(altered)
+    got = sorted((f.rule, f.severity, f.focus.removeprefix(mapped.iri + "/paragraph/"), f.message,
+                  str(f.values["direction"]), str(f.values["value"]))
+                 for f in findings if f.rule.startswith(("R51-reason", "R51-rate-reason")))
+    return got, narrative.extract(read_document(altered), 2023)
+
+
+def test_reason_removed_is_reported(tmp_path) -> None:
+    """Without its 主要为… clauses, each of the three changes of line 1872 is a Warning, with its direction and
+    amount; so it is when the reason is written after the next heading (三、…: another section)."""
+    original = SAMPLE.read_text(encoding="utf-8")
+    assert original.count(_CHANGES + _REASONS) == 1 and original.count(_HEADING_3 + "\n") == 1
+    expected = [
+        ("R51-reason-missing", "Warning", "1872/figure/2",
+         f"“较2022年预算增加84.54万元”: the stated increase of 84.54 万元 (expenditure-total) {_REASON_MISSING}",
+         "increase", "84.54"),
+        ("R51-reason-missing", "Warning", "1872/figure/3",
+         f"“基本支出增加281.90万元”: the stated increase of 281.90 万元 (basic-expenditure) {_REASON_MISSING}",
+         "increase", "281.9"),  # the amount as an xsd:decimal
+        ("R51-reason-missing", "Warning", "1872/figure/4",
+         f"“项目支出减少197.35万元”: the stated decrease of 197.35 万元 (project-expenditure) {_REASON_MISSING}",
+         "decrease", "197.35"),
+    ]
+    removed = original.replace(_CHANGES + _REASONS, _CHANGES + _NO_REASONS)
+    got, _statements = _reason_findings(tmp_path, removed)
+    assert got == expected
+    after_heading = removed.replace(_HEADING_3 + "\n", _HEADING_3 + "\n" + _MOVED + "\n")
+    got, statements = _reason_findings(tmp_path, after_heading)
+    assert got == expected
+    assert [s.reason for s in statements if s.kind == "change" and s.direction != "flat"] == ["", "", ""]
+
+
+def test_reason_in_the_next_paragraph_is_found(tmp_path) -> None:
+    """A reason written as a paragraph of its own after the changes (财政拨款收入支出增加的主要原因是…, as the
+    Shanghai budgets write it) explains them: nothing is reported and each change records that clause and the
+    paragraph it is in (line 1873)."""
+    original = SAMPLE.read_text(encoding="utf-8")
+    moved = original.replace(_CHANGES + _REASONS, _CHANGES + _NO_REASONS + "\n" + _MOVED)
+    got, statements = _reason_findings(tmp_path, moved)
+    assert got == []
+    changes = [s for s in statements if s.kind == "change" and s.direction != "flat"]
+    assert [(s.paragraph, s.ordinal, s.reason, s.reason_paragraph) for s in changes] == [
+        ("1872", 2, _MOVED.rstrip("。"), "1873"),
+        ("1872", 3, _MOVED.rstrip("。"), "1873"),
+        ("1872", 4, _MOVED.rstrip("。"), "1873"),
+    ]
+
+
+@pytest.mark.skipif(not SHANGHAI.exists(), reason="corpus not available")
+def test_reason_clauses_of_corpus_passages() -> None:
+    """Where the corpus writes its reasons, and the clause each stated change records (read off the pages):
+
+    * 2024 万里 p.6: the 收入 and 支出 paragraphs' decreases are explained by the paragraph after them;
+    * p.32: the "三公" total's increase (其中：…) by its breakdown: item (一)'s 主要原因是因公出国（境）费保持不变
+      explains no change and is skipped, item (二)'s 主要原因是购置公务用车 is taken;
+    * 江苏省人大办公厅 2017 p.23: item （一） restates the 844.15 of the intro, which gives the reason; p.25: the
+      total 财政拨款支出增加 844.15 万元 is explained by its items (item 2's reason comes first), item 1 has none."""
+    wanli = narrative.extract_all(read_document(SHANGHAI / "2024_上海市普陀区万里街道办事处_部门预算.pdf"), 2024)[0]
+    assert [(s.paragraph, s.ordinal, s.reason, s.reason_paragraph) for s in wanli
+            if narrative.needs_reason(s, wanli) and s.paragraph in ("6.3", "6.4", "32.3")] == [
+        ("6.3", 1, "财政拨款收入支出减少的主要原因是项目调整", "6.7"),
+        ("6.4", 3, "财政拨款收入支出减少的主要原因是项目调整", "6.7"),
+        ("32.3", 2, "主要原因是购置公务用车", "32.5"),
+    ]
+    doc = read_document(CORPUS / "jiangsu" / "江苏省人大办公厅" / "江苏省人大办公厅2017年度预算公开.pdf")
+    statements, percentages = narrative.extract_all(doc, 2017)
+    assert [(s.paragraph, s.span, s.reason, s.reason_paragraph) for s in statements
+            if narrative.needs_reason(s, statements) and s.paragraph == "26.3"] == [
+        ("26.3", "财政拨款支出增加 844.15 万元", "主要原因是政策性调增离退休人员工资", "26.8")]
+    intro = "主要原因是政策性增资、住房公积金和提租补贴调整等原因，增加基本支出 844.15 万元"
+    assert [(p.paragraph, p.span, p.reason, p.reason_paragraph) for p in percentages
+            if narrative.rate_needs_reason(p, statements) and p.paragraph in ("23.9", "23.12", "26.6")] == [
+        ("23.9", "增长 6.59%", intro, "23.9"),
+        ("23.12", "增长 6.59%", intro, "23.9"),
+        ("26.6", "减少 0.17%", "", ""),
+    ]

@@ -65,6 +65,7 @@ FINDINGS: dict[str, Counter[tuple[str, str]]] = {
     WELFARE: Counter({
         ("R46-subject-amounts", "Violation"): 2,
         ("R46-subject-path", "Warning"): 1,
+        ("S10-national-class", "Violation"): 1,  # the PDF's “7 | 11 | 02”: see test_linking_corpus.py
     }),
     GOV_OFFICE: Counter(),
     COMMERCE: Counter(),
@@ -270,8 +271,8 @@ def test_findings_by_rule_and_severity(name: str, shanghai: tuple[Store, dict[st
     store, reports = shanghai
     found = _findings(store, reports[name].iri or "")
     assert Counter((rule, severity) for rule, severity, _ in found) == FINDINGS[name]
-    # no table rule keeps a Violation; the text rules' findings are exactly these
-    assert not [f for f in found if f[1] == "Violation" and not f[0].startswith(TEXT_RULES)]
+    # no table rule keeps a Violation (S10: a code the PDF misprints); the text rules' findings are exactly these
+    assert not [f for f in found if f[1] == "Violation" and not f[0].startswith((*TEXT_RULES, "S10-"))]
     iri = reports[name].iri or ""
     text = {(f.rule, f.focus.removeprefix(iri + "/"), f.message)
             for f in validate_graph(store, iri) if f.rule.startswith(TEXT_RULES)}
@@ -634,3 +635,90 @@ def test_fast_path_equals_pyshacl_for_subjects(shanghai: tuple[Store, dict[str, 
         ("R46-undescribed-item-warning", "table/general-public-budget-expenditure/obs/functional-2210201/total"),
     ]
     assert fast == reference
+
+
+# -- R71 "a reason is required unless 持平", on an altered text of the 决算 ----------------------------
+
+#: 决算 p.22, items 3 and 4 (机关事业单位基本养老保险缴费支出: 年初预算 452.40, 决算 446.11; 职业年金缴费支出: 226.25,
+#: 225.12), printed line -> (text as printed, altered text): item 3 loses its whole comparison sentence
+#: (决算数小于预算数的主要原因：…综合导致。), item 4 its reason only (决算数小于预算数。).
+_FINAL_REASON_EDITS = {
+    "22.7": ("446.11 万元，完成年初预算的 98.61%。决算数小于预算数的主", "446.11 万元，完成年初预算的 98.61%。"),
+    "22.8": ("要原因：机构改革人员变动，年中社会保险缴费基数变更等因素", ""),
+    "22.9": ("综合导致。", ""),
+    "22.13": ("万元，完成年初预算的 99.50%。决算数小于预算数的主要原因：",
+              "万元，完成年初预算的 99.50%。决算数小于预算数。"),
+    "22.14": ("年中社会保险缴费基数变更导致。", ""),
+}
+
+
+def test_final_account_reason_removed_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 决算 gives a reason for each 决算数 below its 年初预算 (``FINDINGS``: no R71-reason-missing). Without
+    them, items 3 and 4 are Warnings: item 3 states no comparison any more, its figures differ (452.40 → 446.11);
+    item 4 still states 决算数小于预算数. The fast path equals pyshacl on both and on item 2 (持平: none needed)."""
+    from dataclasses import replace
+
+    from budgetkg import pipeline, validate
+    from budgetkg.model import Paragraph, SourceDocument, paragraph_keys
+
+    read = pipeline.read_document
+
+    def altered(path: Path) -> SourceDocument:
+        doc = read(path)
+        keys = dict(zip(map(id, doc.paragraphs), paragraph_keys(doc.paragraphs), strict=True))
+        blocks = []
+        for block in doc.blocks:
+            if isinstance(block, Paragraph) and keys[id(block)] in _FINAL_REASON_EDITS:
+                printed, new = _FINAL_REASON_EDITS[keys[id(block)]]
+                assert block.text.strip() == printed
+                block = replace(block, text=new)
+            blocks.append(block)
+        return replace(doc, blocks=blocks)
+
+    monkeypatch.setattr(pipeline, "read_document", altered)
+    mapped, findings = pipeline.process(CORPUS / "shanghai" / FINAL)
+    iri = mapped.iri
+    got = sorted((f.rule, f.severity, f.focus.removeprefix(iri + "/"), f.message, str(f.values["direction"]),
+                  str(f.values["value"]), str(f.values["budget"]))
+                 for f in findings if f.rule.startswith("R71"))
+    tail = "and no reason is given in its passage, up to the next heading or item of its level"
+    assert got == [
+        ("R71-reason-missing", "Warning", "paragraph/22.12/figure/2",
+         f"“支出决算为 225.12万元”: initial budget 226.25, final 225.12: the final is below the budget (as the text "
+         f"states) {tail}", "decrease", "225.12", "226.25"),
+        ("R71-reason-missing", "Warning", "paragraph/22.7/figure/1",
+         f"“支出决算为446.11 万元”: initial budget 452.40, final 446.11: the final is below the budget (by the "
+         f"figures stated) {tail}", "decrease", "446.11", "452.4"),
+    ]
+    zh = sorted(f.message_zh for f in findings if f.rule == "R71-reason-missing")
+    tail_zh = "本段至下一同级标题或条目内未说明原因"
+    assert zh == [
+        f"“支出决算为 225.12万元”：年初预算 226.25，决算 225.12，决算数小于预算数（文中所述），{tail_zh}",
+        f"“支出决算为446.11 万元”：年初预算 452.40，决算 446.11，决算数小于预算数（按所列数字），{tail_zh}",
+    ]
+    scratch = Store.scratch({iri: mapped.triples, uris.shared_graph(): mapped.shared})
+    graphs = document_graphs(iri)
+    foci = [f"{iri}/paragraph/{key}" for key in ("22.7/figure/1", "22.12/figure/2", "22.2/figure/1", "23.8/figure/2")]
+    retargeted = _retarget(validate.load_shapes(["final.ttl"]), foci, ("R71",))
+    reference = _pyshacl_results(validate._to_rdflib(scratch, graphs), retargeted)
+    assert sorted((r[0].split("#")[1], r[2].removeprefix(iri + "/")) for r in reference) == [
+        ("R71-reason-missing-warning", "paragraph/22.12/figure/2"),
+        ("R71-reason-missing-warning", "paragraph/22.7/figure/1"),
+    ]
+    assert _fast_results(scratch, retargeted, graphs) == reference
+
+
+def test_misprinted_class_code_is_reported(shanghai: tuple[Store, dict[str, DocumentReport]]) -> None:
+    """社会福利院 pp.9 and 11 print 事业单位医疗 as “7 | 11 | 02” (p.8: “210 | 11 | 02”): the code 71102 is
+    what the document prints, and its class 711 is no national class (S10)."""
+    store, reports = shanghai
+    iri = reports[WELFARE].iri or ""
+    found = [f for f in validate_graph(store, iri) if f.rule == "S10-national-class"]
+    assert [(f.severity, f.focus, f.values) for f in found] == [
+        ("Violation", uris.concept("functional", "71102"), {"value": "71102", "class": "711"})]
+    assert found[0].message_zh == ("表中科目编码 71102 的类级编码 711 不是国家政府收支分类"
+                                   "（功能分类或部门经济分类）中的类")
+    for name, report in reports.items():
+        if name != WELFARE:
+            assert not [f for f in validate_graph(store, report.iri or "") if f.rule == "S10-national-class"], name
+

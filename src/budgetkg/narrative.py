@@ -24,7 +24,9 @@ The figures a text sets against each other are kept too: a final account's 年�
 (figure kinds ``initial-budget`` / ``final-outturn``, ``bkg:comparedWith``, and what the text says of
 them: 决算数小于/大于/同预算数持平, ``bkg:statedComparison``), and a Shanghai budget's 项 paragraph
 (“…（类）…（款）…（项）”A万元 … 2022年当年预算执行数为P万元，2023年预算安排A万元: indicator
-``classification-subject`` labelled with the path, ``previous-outturn`` P). Percentages (growth rates
+``classification-subject`` labelled with the path, ``previous-outturn`` P; a Jiangsu item printing part of its
+path, “1.人大事务（款）行政运行（项）支出6372.32万元” under “（一）一般公共服务（类）”, is labelled with the whole
+path and keeps the headings it took levels from: :func:`_item_path`). Percentages (growth rates
 增长 6.59%, shares 占 45.78%, completion rates 完成年初预算的 95.45%) are ``bkg:NarrativePercentage``
 statements of their own (``{paragraph}/percentage/{n}``), with the number and sign as written and,
 when the text states the rate right after the figure it is computed from, ``bkg:rateOf`` that figure.
@@ -32,6 +34,9 @@ A share whose total the sentence (or its section heading) fixes — 占本年收
 占 X% after a part of the 本年收入合计 / 本年支出合计 the sentence opens with, or after a "三公" item in a 三公
 sentence or section — also records that total (``bkg:shareDenominator``), the text fixing it and the list of
 shares it is stated in (rule R70, :func:`_share_total`); any other share records none: nothing is guessed.
+A stated increase or decrease (a change, a 决算数 above or below its 年初预算, a growth rate that is the only
+statement of its change) records the reason clause its passage gives (主要原因是…, 由于…: ``bkg:reasonClause``,
+:func:`_reason`), for rules R51 and R71, which report the ones without.
 
 Paged formats (PDF) give one Paragraph per printed line, wrapped mid-sentence: consecutive
 paragraphs are joined into one running text (lines of a PDF without a separator, other formats
@@ -42,7 +47,7 @@ breaks.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import pyoxigraph as ox
@@ -111,6 +116,14 @@ class Statement:
     compared_with: int | None = None
     #: what the text says of that comparison (决算数大于/小于/同预算数持平): increase | decrease | flat
     stated_comparison: str = ""
+    #: a figure that needs a reason (:func:`needs_reason`): the first reason clause of its passage (主要原因是…,
+    #: :func:`_reason`) as printed, and the key of the paragraph it starts in; "" when there is none (rules R51,
+    #: R71) or none is needed
+    reason: str = ""
+    reason_paragraph: str = ""
+    #: a classification subject whose item prints only part of its path (Jiangsu: "人大事务（款）行政运行（项）"
+    #: under "（一）一般公共服务（类）"): the headings, as printed, its label takes the other levels from
+    headings: tuple[str, ...] = ()
 
     @property
     def amount_in_yuan(self) -> Decimal | None:
@@ -175,6 +188,25 @@ _SELF_DECLARED_SUM = re.compile(r"明细相加|各项相加|合计数?[=＝]|相
 #: A classification subject named by its 类/款/项 path ("“一般公共服务支出（类）统计信息事务（款）统计管理
 #: （项）”2.63万元", Shanghai budgets; "…（款）行政运行（项）。主要用于…", final accounts).
 _SUBJECT_PATH = re.compile(r"[“\"]?(?P<path>[^“”\"。；，,：:、]*?[（(]类[)）][^“”\"。；，,：:、]*?[（(]项[)）])[”\"]?")
+#: A name in a Jiangsu-style path (below): no clause punctuation, quotes, digits (a list number "1." wrapped into
+#: it) or level mark of its own; a 款 or 项 name may hold brackets (党委办公厅（室）及相关机构事务), a 类 name not.
+_LEVEL_MARK = r"[（(][类款项][)）]"
+_NAME = rf"(?:(?!{_LEVEL_MARK})[^，,。；;：:“”\"\d])+?"
+_CLASS_NAME = r"[^，,。；;：:“”\"\d（()）]+?"
+#: A heading naming the 类 of the items below it (Jiangsu budgets): "（一）一般公共服务（类）",
+#: "（二）社会保障和就业支出（类）行政事业单位离退休（款）" (a 款 too), the whole printed line.
+_CLASS_HEADING = re.compile(
+    rf"^[（(][一二三四五六七八九十]+[)）](?P<lei>{_CLASS_NAME})[（(]类[)）](?:(?P<kuan>{_NAME})[（(]款[)）])?$")
+#: A line naming the 款 of the items below it, under a 类 heading: "检察（款）: 2018 年预算支出合计 16,444.36 万元。"
+_SECTION_LINE = re.compile(rf"^(?P<kuan>{_NAME})(?P<mark>[（(]款[)）])[:：]")
+#: An item that opens its sentence with a path ending at its 项 ("1．人大事务（款）行政运行（项）支出6372.32万元",
+#: "1.住房公积金(项):支出 1,073.77 万元", "1．住房改革支出（类）住房公积金（项）572.56万元"): the levels it prints;
+#: those it does not print are the headings' (:class:`_Context`). A 支出 right after the 项 mark stays in the
+#: path: it may end the 项's name ("机关事业单位基本养老保险缴费（项）支出" for 机关事业单位基本养老保险缴费支出) or
+#: not ("行政运行（项）支出"), which ``budgetkg.subjects`` decides by the table; after a colon it is not a name.
+_ITEM_PATH = re.compile(
+    rf"^(?:(?P<lei>{_CLASS_NAME})(?P<lm>[（(]类[)）]))?(?:(?P<kuan>{_NAME})(?P<km>[（(]款[)）]))?"
+    rf"(?P<xiang>{_NAME})(?P<xm>[（(]项[)）])(?:[:：]支出|(?P<tail>支出))?$")
 #: The figures a final account sets against each other: 年初预算为 X, (支出)决算为 Y.
 _INITIAL = re.compile(r"^(?P<subject>.*?)年初预算(?:数)?(?:为|是)?$")
 _FINAL = re.compile(r"^(?P<subject>.*?)(?:支出)?决算(?:数)?(?:为|是)?$")
@@ -322,6 +354,51 @@ class _Raw:
     ref: str = ""
     subject: int | None = None  # index into the sentence's raws of the changed figure
     compared: int | None = None  # index into the sentence's raws of the figure it is compared with
+    headings: tuple[str, ...] = ()  # a classification subject: the headings giving the levels its item omits
+
+
+@dataclass(frozen=True)
+class _Context:
+    """The 类 (and 款) the headings above an item name, as printed (Jiangsu budgets print an item's path from
+    its 款 or its 项 only, under "（一）公共安全支出（类）" and "检察（款）: …" lines)."""
+
+    lei: str = ""
+    lei_heading: str = ""  # the 类 heading as printed (whitespace removed)
+    kuan: str = ""
+    kuan_heading: str = ""  # the 款 line as printed up to its mark ("检察（款）"); "" when the 类 heading names it
+
+
+def _next_context(sentence: str, context: _Context) -> _Context:
+    """The heading context after ``sentence``: a 类 heading opens one, a 款 line under it sets its 款, any other
+    heading (一、…, （四）…) closes it."""
+    text = re.sub(r"\s+", "", sentence)
+    if hit := _CLASS_HEADING.match(text):
+        return _Context(hit.group("lei"), text, hit.group("kuan") or "")
+    if context.lei and (hit := _SECTION_LINE.match(text)):
+        return replace(context, kuan=hit.group("kuan"), kuan_heading=hit.group("kuan") + hit.group("mark"))
+    return _Context() if _HEADING.match(text) else context
+
+
+def _item_path(text: str, lo: int, num_start: int, context: _Context) -> tuple[int, str, tuple[str, ...]] | None:
+    """(label start, path, headings used) of an item whose sentence opens with its path (``_ITEM_PATH``), the
+    levels it does not print taken from the headings above it; None when it prints no 类 and no heading gives
+    one, or prints no 款 and no heading gives one (then it is not certainly a 类/款/项 path)."""
+    start = lo
+    if lead := _LEADING_AT.match(text, lo, num_start):
+        start = lead.end()
+    hit = _ITEM_PATH.fullmatch(re.sub(r"\s+", "", text[start:num_start]))
+    if hit is None:
+        return None
+    item = hit.group("xiang") + hit.group("xm") + (hit.group("tail") or "")
+    if hit.group("lei"):  # a path of its own: 类/款/项, or 类 and 项 only
+        kuan = (hit.group("kuan") or "") + (hit.group("km") or "")
+        return start, hit.group("lei") + hit.group("lm") + kuan + item, ()
+    if hit.group("kuan") and context.lei:
+        return start, f"{context.lei}（类）{hit.group('kuan')}{hit.group('km')}{item}", (context.lei_heading,)
+    if not hit.group("kuan") and context.lei and context.kuan:
+        return (start, f"{context.lei}（类）{context.kuan}（款）{item}",
+                tuple(h for h in (context.lei_heading, context.kuan_heading) if h))
+    return None
 
 
 def _year(ref: str, year: int | None) -> int | None:
@@ -330,10 +407,12 @@ def _year(ref: str, year: int | None) -> int | None:
     return year - 1 if year and ref else None
 
 
-def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subject: str = "") -> list[_Raw]:
+def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subject: str = "",
+                      context: _Context = _Context()) -> list[_Raw]:
     """The figures of one sentence. ``three_public_open``: a "三公" total was stated earlier in
     the same passage, so unnamed items ("培训费0.17万元") are items of its list. ``subject``: the
-    classification subject (类/款/项 path) the passage is about, if any."""
+    classification subject (类/款/项 path) the passage is about, if any; ``context``: the 类 / 款 the
+    headings above the sentence name."""
     raws: list[_Raw] = []
     last_end = lo
     events: list[tuple[int, str, re.Match[str]]] = [(m.start(), "money", m) for m in _MONEY.finditer(text, lo, hi)]
@@ -345,7 +424,8 @@ def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subj
             subject = _last_amount(raws)
             if subject is not None:
                 raws.append(_Raw(m.start(), m.start(), m.end(), raws[subject].indicator, "change", Decimal(0), "",
-                                 None, "", 0, raws[subject].label, "flat", m.group("ref"), subject))
+                                 None, "", 0, raws[subject].label, "flat", m.group("ref"), subject,
+                                 headings=raws[subject].headings))
             last_end = m.end()
             continue
         if _THRESHOLD_BEFORE.search(text[lo : m.start()]) or _THRESHOLD_AFTER.match(text[m.end() : hi]):
@@ -362,6 +442,12 @@ def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subj
         common = dict(num_start=m.start(), end=m.end(), amount=amount, printed=printed,
                       unit=UNITS[unit_text], unit_text=unit_text, decimals=decimals)
         stripped = label.strip()
+        if not raws and (item := _item_path(text, lo, m.start(), context)) is not None:
+            # a Jiangsu item opening its sentence with its path (its clause may start inside it: "…(项):支出 …")
+            raws.append(_Raw(item[0], indicator="classification-subject", kind="amount", label=item[1],
+                             headings=item[2], **common))  # type: ignore[arg-type]
+            last_end = m.end()
+            continue
         if change := _CHANGE.search(stripped):
             subject_text = stripped[: change.start()]
             direction = "decrease" if change.group("dir") in ("减少", "下降") else "increase"
@@ -372,7 +458,8 @@ def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subj
                                  **common))  # type: ignore[arg-type]
             elif (subject := _last_amount(raws)) is not None and change.group("ref"):
                 raws.append(_Raw(start, indicator=raws[subject].indicator, kind="change", label=raws[subject].label,
-                                 direction=direction, ref=ref, subject=subject, **common))  # type: ignore[arg-type]
+                                 direction=direction, ref=ref, subject=subject, headings=raws[subject].headings,
+                                 **common))  # type: ignore[arg-type]
             last_end = m.end()
             continue
         if (special := _special_figure(stripped, raws, subject)) is not None:
@@ -498,6 +585,8 @@ class Percentage:
     share_of: str = ""
     share_basis: str = ""  # the text that fixes it (the share word, the sentence's total, the section heading)
     share_list: int | None = None  # index (in the percentages) of the first share of its list (itself if first)
+    reason: str = ""  # a growth rate that is the only statement of its change: its reason clause (see Statement)
+    reason_paragraph: str = ""
 
 
 def extract(doc: SourceDocument, year: int | None = None) -> list[Statement]:
@@ -513,12 +602,17 @@ def extract_all(doc: SourceDocument, year: int | None = None) -> tuple[list[Stat
     counters: dict[str, int] = {}
     percent_counters: dict[str, int] = {}
     headings = ["", ""]  # the current section heading (一、…) and sub-heading (（一）…)
+    context = _Context()  # the 类 / 款 the headings above name (Jiangsu items print part of their path)
     for run in _runs(doc):
         three_public: int | None = None  # the section's "三公" total (its items follow in later sentences)
         vehicles: int | None = None
         subject = ""  # the 类/款/项 path the passage is about
         previous_last: int | None = None  # the last figure of the previous sentence (its index in out)
         previous_lo = 0
+        # (index, sentence start, position) of this run's statements and percentages: their reasons are
+        # looked for once the run is read (a 决算数's comparison may be stated in a later sentence)
+        placed: list[tuple[int, int, int]] = []
+        placed_rates: list[tuple[int, int, int]] = []
         for lo, hi in _sentences(run):
             sentence = run.text[lo:hi].strip()
             # a path ending in this sentence (it may have started on the previous printed line)
@@ -531,7 +625,8 @@ def extract_all(doc: SourceDocument, year: int | None = None) -> tuple[list[Stat
                 level = 1 if heading.group().endswith("、") else 2
                 headings[level - 1:] = [sentence] + [""] * (2 - level)
             previous_lo = lo
-            raws = _sentence_figures(run.text, lo, hi, three_public is not None, subject)
+            context = _next_context(sentence, context)
+            raws = _sentence_figures(run.text, lo, hi, three_public is not None, subject, context)
             base = len(out)
             declared = bool(_SELF_DECLARED_SUM.search(sentence))
             for raw in raws:
@@ -545,7 +640,9 @@ def extract_all(doc: SourceDocument, year: int | None = None) -> tuple[list[Stat
                     reference_year=_year(raw.ref, year) if raw.kind == "change" else None,
                     change_of=base + raw.subject if raw.subject is not None else None,
                     compared_with=base + raw.compared if raw.compared is not None else None,
+                    headings=raw.headings,
                 ))
+                placed.append((len(out) - 1, lo, raw.start))
             _stated_comparisons(sentence, out, base)
             heads: dict[str, int] = {}  # the first share of each total in this sentence (a list of shares)
             for pct in _percentages(run.text, lo, hi, raws, base, previous_last, " ".join(headings)):
@@ -557,6 +654,7 @@ def extract_all(doc: SourceDocument, year: int | None = None) -> tuple[list[Stat
                     printed=pct.printed, decimals=pct.decimals, sign=pct.sign, direction=pct.direction,
                     span=pct.span, sentence=sentence, rate_of=pct.rate_of, share_of=pct.share_of,
                     share_basis=pct.share_basis, share_list=head))
+                placed_rates.append((len(percentages) - 1, lo, pct.num_start))
             previous_last = len(out) - 1 if raws and raws[-1].kind == "final-outturn" else None
             # structure the text states (exhaustive lists only)
             for k, raw in enumerate(raws):
@@ -572,6 +670,7 @@ def extract_all(doc: SourceDocument, year: int | None = None) -> tuple[list[Stat
             if any(r.kind == "amount" and r.indicator in ("institution-operation-expenses", "government-procurement",
                                                           "fixed-assets") for r in raws):
                 three_public, vehicles = None, None
+        _attach_reasons(run, keys, placed, placed_rates, out, percentages)
     return out, percentages
 
 
@@ -754,6 +853,109 @@ def _with(s: Statement, **changes: object) -> Statement:
     return Statement(**{**s.__dict__, **changes})
 
 
+# -- reasons (rule R51: "增加" or "减少" requires a stated reason; R71: so does a 决算数 above or below its 年初预算)
+
+#: A heading or list item: its enumerator at the start of a line, or after 。：；, and its rank in the official
+#: numbering (GB/T 9704 structure levels 一、 > （一） > 1. > （1）; a 第X部分 part above them all).
+_ENUMERATOR = re.compile(
+    r"(?:^|(?<=[\n。：:；;]))[ \t]*(?:(?P<r0>第[一二三四五六七八九十]+部分)|(?P<r1>[一二三四五六七八九十]+、)"
+    r"|(?P<r2>[（(][一二三四五六七八九十]+[)）])|(?P<r3>\d+[、.．](?!\d))|(?P<r4>[（(]\d+[)）]))"
+)
+#: What introduces a reason: 主要原因是 / 原因是 / …的原因主要是 / 主要原因：, 主要是, 主要为, 主要用于, 由于, 因为,
+#: 鉴于, 系因 / 系由, …导致 / 所致 / 致使 / 造成, and 因 opening a clause (not 因公出国, 因素, 因故).
+_REASON = re.compile(
+    r"原因|主要(?:是|为|用于|由于|系)|由于|因为|鉴于|系因|系由|导致|所致|致使|造成"
+    r"|(?:^|(?<=[，,。；;：:、\n]))因(?![公素故])"
+)
+#: A reason clause that explains no change ("主要原因是因公出国（境）费保持不变"): it does not explain an
+#: increase or a decrease stated beside it.
+_NO_CHANGE = re.compile(r"持平|不变|一致")
+_REASON_END = "。！？；;"
+_CLAUSE_START = "，,。；;！？\n"
+
+
+def _enumerators(text: str) -> list[tuple[int, int]]:
+    """(position, rank) of every heading or list item enumerator of a run, in order."""
+    return [(m.start(m.lastgroup or 0), int((m.lastgroup or "r0")[1])) for m in _ENUMERATOR.finditer(text)]
+
+
+def _reason_in(text: str, lo: int, hi: int) -> tuple[str, int] | None:
+    """The first reason clause in ``text[lo:hi]`` that explains a change: (the clause as printed, from the
+    start of its clause to the end of its sentence, without line breaks; its start)."""
+    for m in _REASON.finditer(text, lo, hi):
+        start = max((text.rfind(ch, lo, m.start()) for ch in _CLAUSE_START), default=-1) + 1
+        start = max(start, lo)
+        ends = [i for i in (text.find(ch, m.end(), hi) for ch in _REASON_END) if i >= 0]
+        end = min(ends, default=hi)
+        if _NO_CHANGE.search(text, m.start(), end):
+            continue
+        clause = text[start:end].replace("\n", "").strip()
+        if clause:
+            return clause, start
+    return None
+
+
+def _reason(text: str, enumerators: list[tuple[int, int]], lo: int, at: int, printed: str) -> tuple[str, int] | None:
+    """The reason the text gives for the statement at ``at`` (its sentence starts at ``lo``), or None.
+
+    Reasons are written in the statement's sentence (…增加84.54万元，…主要为…), in a later sentence or paragraph
+    (财政拨款收入支出增加的主要原因是项目调整。), or, for a total, in the items of its breakdown (其中：（一）…
+    主要原因是…). So the statement's *passage* is read: from its sentence to the next heading or list item of
+    the same or a higher rank than the one it is written under (the end of the prose when there is none). A
+    statement inside a list item that restates a change of the text introducing the list (its number, ``printed``,
+    is written there) shares the reason given there (…各增加844.15万元，增长6.59%。主要原因是…。其中：（一）…与上年
+    相比增加844.15万元); an item with figures of its own (a 决算's 项 after its total) does not.
+    The first reason clause after the statement is taken, else one before it in its sentence (由于…，支出增加…). A
+    reason before the statement's sentence, in a sibling item or in another section does not count."""
+    own = next((rank for pos, rank in reversed(enumerators) if pos <= at), 0)
+    end = next((pos for pos, rank in enumerators if pos > at and rank <= own), len(text))
+    # the first reason after the statement (in a list of changes, its own), else one before it in its sentence
+    if (found := _reason_in(text, at, end) or _reason_in(text, lo, at)) is not None or own == 0:
+        return found
+    parent = next((pos for pos, rank in reversed(enumerators) if pos <= at and rank < own), 0)
+    intro_end = next((pos for pos, _rank in enumerators if pos > parent), at)
+    # the intro without its heading line (四、财政拨款“三公”经费预算情况及增减变化原因 names no reason)
+    heading_end = min((i for i in (text.find(ch, parent, lo) for ch in _SENTENCE_END) if i >= 0), default=lo)
+    intro = text[heading_end + 1 : min(intro_end, lo)]
+    if not printed or not re.search(rf"(?<![\d.,]){re.escape(printed)}(?![\d])", intro):
+        return None
+    return _reason_in(text, heading_end + 1, min(intro_end, lo))
+
+
+def needs_reason(s: Statement, statements: list[Statement]) -> bool:
+    """Whether the text must give a reason for the figure: a change stated as an increase or a decrease
+    (not 0, not 持平: rule R51), a 决算数 stated above or below its 年初预算 — or, where the text states no
+    comparison, differing from it (R71)."""
+    if s.kind == "change":
+        return s.direction in ("increase", "decrease") and s.amount != 0
+    if s.kind == "final-outturn" and s.compared_with is not None:
+        if s.stated_comparison:
+            return s.stated_comparison in ("increase", "decrease")
+        return s.amount_in_yuan != statements[s.compared_with].amount_in_yuan
+    return False
+
+
+def rate_needs_reason(p: Percentage, statements: list[Statement]) -> bool:
+    """Whether a growth rate is the only statement of an increase or decrease (R51): not 0, and not the rate
+    of a change figure (that figure carries the reason: 增加844.15万元，增长6.59%)."""
+    return (p.kind == "growth" and p.direction in ("increase", "decrease") and p.value != 0
+            and (p.rate_of is None or statements[p.rate_of].kind != "change"))
+
+
+def _attach_reasons(run: _Text, keys: list[str], placed: list[tuple[int, int, int]],
+                    placed_rates: list[tuple[int, int, int]], out: list[Statement],
+                    percentages: list[Percentage]) -> None:
+    """Record, on each statement of the run that needs one, the reason its passage gives (:func:`_reason`)."""
+    enumerators = _enumerators(run.text)
+    for i, lo, at in placed:
+        if needs_reason(out[i], out) and (found := _reason(run.text, enumerators, lo, at, out[i].printed)):
+            out[i] = _with(out[i], reason=found[0], reason_paragraph=keys[run.owners[found[1]]])
+    for i, lo, at in placed_rates:
+        if rate_needs_reason(percentages[i], out) and (found := _reason(run.text, enumerators, lo, at,
+                                                                         percentages[i].printed)):
+            percentages[i] = replace(percentages[i], reason=found[0], reason_paragraph=keys[run.owners[found[1]]])
+
+
 # -- RDF ---------------------------------------------------------------------------------------
 
 
@@ -798,6 +1000,8 @@ def triples(document_iri: str, statements: list[Statement]) -> list[ox.Triple]:
                 add(node, bkg + "referenceYear", ox.NamedNode(uris.fiscal_year(s.reference_year)))
         if s.label:
             add(node, bkg + "itemLabel", ox.Literal(s.label, language="zh"))
+        for heading in s.headings:
+            add(node, bkg + "subjectHeading", ox.Literal(heading, language="zh"))
         add(node, bkg + "textSpan", ox.Literal(s.span, language="zh"))
         add(node, bkg + "sentence", ox.Literal(s.sentence, language="zh"))
         add(node, bkg + "paragraph", paragraph)
@@ -811,6 +1015,9 @@ def triples(document_iri: str, statements: list[Statement]) -> list[ox.Triple]:
             add(node, bkg + "comparedWith", iris[s.compared_with])
         if s.stated_comparison:
             add(node, bkg + "statedComparison", ox.NamedNode(uris.concept("change-direction", s.stated_comparison)))
+        if s.reason:
+            add(node, bkg + "reasonClause", ox.Literal(s.reason, language="zh"))
+            add(node, bkg + "reasonParagraph", ox.NamedNode(uris.paragraph(document_iri, s.reason_paragraph)))
     return out
 
 
@@ -845,6 +1052,9 @@ def percentage_triples(document_iri: str, statements: list[Statement],
             add(bkg + "shareBasis", ox.Literal(p.share_basis, language="zh"))
         if p.share_list is not None:
             add(bkg + "shareList", ox.NamedNode(percentage_iri(document_iri, percentages[p.share_list])))
+        if p.reason:
+            add(bkg + "reasonClause", ox.Literal(p.reason, language="zh"))
+            add(bkg + "reasonParagraph", ox.NamedNode(uris.paragraph(document_iri, p.reason_paragraph)))
         add(bkg + "textSpan", ox.Literal(p.span, language="zh"))
         add(bkg + "sentence", ox.Literal(p.sentence, language="zh"))
         add(bkg + "paragraph", paragraph)

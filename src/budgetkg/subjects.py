@@ -14,6 +14,17 @@ a 款, and a former name (医疗卫生与计划生育支出) is a text that no l
 A path matching no row of B5 is walked down the 政府性基金 and 国有资本经营 expenditure tables in turn
 (the text lists every 财政拨款 项); where none has it, the failure reported is B5's.
 
+Two-level paths (Jiangsu budgets). A path printing its 类 and its 项 only (“住房改革支出（类）住房公积金（项）”)
+takes the 项 among all the 项 rows under its 类 and resolves only when exactly one has that name (行政运行 under
+two 款 of a 类 is ambiguous: not resolved, and not reported — the names are in the table). A path printing
+its 款 and 项 only (“人大事务（款）行政运行（项）”), or its 项 only under a “检察（款）: …” line, takes the
+missing levels from the headings above it (“（一）公共安全支出（类）”): ``budgetkg.narrative`` writes the
+whole path as the label and those headings as ``bkg:subjectHeading``, and the notes say which levels came
+from them. A 支出 printed right after the 项 mark (“机关事业单位基本养老保险缴费（项）支出 1,045.93 万元”) may
+end the 项's name or not (“行政运行（项）支出”): both readings are compared exactly, and the table decides.
+A name not found at its level but printed by a row of another level (a 款 marked （类）) is said so in the
+note. A path failing on a level a heading gives is reported once per heading, on its first figure.
+
 The result is written into the document graph, so that the SHACL shapes (``shapes/narrative.ttl``,
 ``R46-*``) compare amounts and report: every figure of a resolved path gets
 ``bkg:subjectClassification`` (the 项 concept), ``bkg:subjectRow`` (the printed ``csvw:Row``) and
@@ -38,6 +49,11 @@ SUBJECT_TABLES = ("general-public-budget-expenditure", "government-fund-expendit
 _LEVELS = (("类", 3), ("款", 5), ("项", 7))  # level mark, digits of its code
 _LEVEL_EN = {"类": "class (类)", "款": "section (款)", "项": "item (项)"}
 _PATH = re.compile(r"^(?P<lei>.+?)（类）(?P<kuan>.+?)（款）(?P<xiang>.+?)（项）$")
+#: A path printing its 类 and its 项 only (Jiangsu 2018/2019: “住房改革支出（类）住房公积金（项）”).
+_CLASS_ITEM = re.compile(r"^(?P<lei>(?:(?!（[类款项]）).)+?)（类）(?P<xiang>(?:(?!（[类款项]）).)+?)（项）$")
+#: A 支出 printed right after the 项 mark (Jiangsu: “…缴费（项）支出 1,045.93 万元”): the end of the 项's name
+#: or the word 支出 — the table decides (:func:`walk`).
+_TAIL = "支出"
 _WIDTH = str.maketrans({"(": "（", ")": "）"})
 
 
@@ -50,6 +66,22 @@ def split_path(label: str) -> tuple[str, str, str] | None:
     """(类, 款, 项) names of a printed path (normalised), or None when it is not a three-level path."""
     hit = _PATH.match(normalise_name(label))
     return (hit.group("lei"), hit.group("kuan"), hit.group("xiang")) if hit else None
+
+
+def split_levels(label: str) -> tuple[tuple[str, str], ...] | None:
+    """((level mark, name), …) of a printed path, normalised: 类/款/项, or 类 and 项 only; None otherwise. A
+    支出 printed after the 项 mark is kept as a second reading of the 项 name: ("项", "X"), ("项支出", "X支出")."""
+    text = normalise_name(label)
+    tail = text.endswith("（项）" + _TAIL)
+    text = text.removesuffix(_TAIL) if tail else text
+    levels: tuple[tuple[str, str], ...]
+    if path := split_path(text):
+        levels = tuple(zip(("类", "款", "项"), path, strict=True))
+    elif hit := _CLASS_ITEM.match(text):
+        levels = (("类", hit.group("lei")), ("项", hit.group("xiang")))
+    else:
+        return None
+    return levels + ((("项支出", levels[-1][1] + _TAIL),) if tail else ())
 
 
 @dataclass(frozen=True)
@@ -70,49 +102,115 @@ class Match:
     """The outcome of walking one path down one table."""
 
     title: str  # the table walked, as printed
-    rows: tuple[TableRow, ...]  # the rows matched, 类 first; three when the path resolved
+    rows: tuple[TableRow, ...]  # the rows matched by name, 类 first: one per printed level when resolved
     missing: str = ""  # the level (类/款/项) whose name was not found under the last matched row
     name: str = ""  # that name
+    #: a 类 + 项 path whose 项 name is printed by more than one 项 row under its 类: how many (then unresolved, and
+    #: not a mismatch: the names are in the table, the text does not say which)
+    ambiguous: int = 0
+    marks: tuple[str, ...] = ("类", "款", "项")  # the levels the path prints, in order
+    #: a missing 类 name as the name of 款 or 项 rows (a 款 printed as a 类: 住房改革支出（类）…)
+    elsewhere: tuple[TableRow, ...] = ()
+    also: str = ""  # the missing 项's other reading (“X（项）支出”: X支出), not found either
+    #: the 类 matched as its printed name + 支出 (Jiangsu headings: “一般公共服务（类）” for 201 一般公共服务支出)
+    class_tail: bool = False
 
     @property
     def resolved(self) -> bool:
-        return len(self.rows) == 3
+        return not self.missing and not self.ambiguous and len(self.rows) == len(self.marks)
 
 
-def walk(path: tuple[str, str, str], rows: list[TableRow]) -> Match:
-    """Walk (类, 款, 项) down one table's rows by name: each level among the children of the last."""
+def _as_levels(path: tuple[str, ...] | tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """A path as ((mark, name), …): (类, 款, 项) names are the three levels in order."""
+    if path and isinstance(path[0], tuple):
+        return tuple(path)  # type: ignore[arg-type]
+    return tuple((mark, name) for (mark, _), name in zip(_LEVELS, path, strict=True))  # type: ignore[misc]
+
+
+def walk(path: tuple[str, ...] | tuple[tuple[str, str], ...], rows: list[TableRow]) -> Match:
+    """Walk a path down one table's rows by name: each level among the children of the last. A path is
+    (类, 款, 项) names, or ((mark, name), …) levels (:func:`split_levels`); a 类 + 项 path takes the 项 among
+    all the 项 rows under its 类 (any 款), and resolves only when exactly one has its name."""
+    levels = _as_levels(path)
+    readings = {name for mark, name in levels if mark in ("项", "项支出")}  # the 项 name, and X支出 for “X（项）支出”
+    levels = tuple(level for level in levels if level[0] != "项支出")
+    digits = dict(_LEVELS)
+    marks = tuple(mark for mark, _ in levels)
     title = rows[0].title if rows else ""
     found: list[TableRow] = []
-    for (mark, digits), name in zip(_LEVELS, path, strict=True):
+    class_tail = False
+    for mark, name in levels:
         parent = found[-1].code if found else ""
-        hit = next((r for r in rows if len(r.code) == digits and r.code.startswith(parent) and r.name == name), None)
-        if hit is None:
-            return Match(title, tuple(found), mark, name)
-        found.append(hit)
-    return Match(title, tuple(found))
+        names = readings if mark == "项" else {name}
+        if mark == "类" and not name.endswith(_TAIL):
+            # every national 类 name ends in 支出; a text that drops it names the same class (no other
+            # class is named without it)
+            names = {name, name + _TAIL}
+        hits = [r for r in rows if len(r.code) == digits[mark] and r.code.startswith(parent) and r.name in names]
+        if not hits:
+            # a 类 name printed by a 款 or 项 row: the text marks a lower level （类） (Jiangsu: 住房改革支出（类）)
+            others = tuple(r for r in rows if r.name == name and len(r.code) > 3) if mark == "类" else ()
+            also = next((n for n in sorted(names) if n != name), "")
+            return Match(title, tuple(found), mark, name, marks=marks, elsewhere=others, also=also)
+        if len({r.code for r in hits}) > 1:  # a 项 under a 类 only: 行政运行 is printed under each 款
+            return Match(title, tuple(found), name=name, ambiguous=len({r.code for r in hits}), marks=marks)
+        found.append(hits[0])
+        class_tail = class_tail or (mark == "类" and hits[0].name != name)
+    return Match(title, tuple(found), marks=marks, class_tail=class_tail)
 
 
-def resolve(path: tuple[str, str, str], tables: dict[str, list[TableRow]]) -> Match | None:
+def resolve(path: tuple[str, ...] | tuple[tuple[str, str], ...], tables: dict[str, list[TableRow]]) -> Match | None:
     """The path's match in the first subject table that has it, else B5's failed walk; None: no table."""
     failures = [walk(path, tables[kind]) for kind in SUBJECT_TABLES if tables.get(kind)]
     return next((m for m in failures if m.resolved), failures[0] if failures else None)
 
 
-def _notes(match: Match) -> tuple[str, str]:
-    """(zh, en) of how a path matched, or of where its walk stopped."""
+_LEVEL_ZH = {3: "类", 5: "款", 7: "项"}
+
+
+def _heading_note(headings: tuple[str, ...]) -> tuple[str, str]:
+    """(zh, en) of the headings a path takes its unprinted levels from ("" without)."""
+    if not headings:
+        return "", ""
+    marks = [m for m in ("类", "款") if any(f"（{m}）" in normalise_name(h) for h in headings)]
+    quoted = "".join(f"“{h}”" for h in headings)
+    return (f"；{'、'.join(marks)}取自标题{quoted}",
+            f"; the {' and '.join(_LEVEL_EN[m] for m in marks)} taken from the heading "
+            f"{', '.join(f'“{h}”' for h in headings)}")
+
+
+def _notes(match: Match, headings: tuple[str, ...] = ()) -> tuple[str, str]:
+    """(zh, en) of how a path matched, or of where its walk stopped (with the headings it takes levels from)."""
     title = match.title
+    hz, he = _heading_note(headings)
     if match.resolved:
-        zh = "，".join(f"{mark}“{r.name}”→{r.code}" for (mark, _), r in zip(_LEVELS, match.rows, strict=True))
-        en = ", ".join(f"{_LEVEL_EN[mark]} “{r.name}” → {r.code}"
-                       for (mark, _), r in zip(_LEVELS, match.rows, strict=True))
+        pairs = list(zip(match.marks, match.rows, strict=True))
+        zh = "，".join(f"{mark}“{r.name}”→{r.code}" for mark, r in pairs)
+        en = ", ".join(f"{_LEVEL_EN[mark]} “{r.name}” → {r.code}" for mark, r in pairs)
+        if match.marks == ("类", "项"):  # no 款 printed: the 项 is the only one of its name under the 类
+            zh += "（该类下唯一同名的项）"
+            en += " (the only item of that name under the class)"
+        if match.class_tail:
+            zh += "（文中类名省略“支出”）"
+            en += " (the text drops 支出 from the class name)"
         row = match.rows[-1].rownum
-        return (f"按名称逐级匹配：{zh}（{title}第{row}行）",
-                f"matched by printed name, level by level: {en} ({title}, row {row})")
+        return (f"按名称逐级匹配：{zh}（{title}第{row}行）{hz}",
+                f"matched by printed name, level by level: {en} ({title}, row {row}){he}")
     if not match.rows:
-        return (f"{title}中无名为“{match.name}”的类", f"{title} has no class (类) named “{match.name}”")
-    parent = match.rows[-1]
-    return (f"{title}中 {parent.code} {parent.name} 之下无名为“{match.name}”的{match.missing}",
-            f"{title} has no {_LEVEL_EN[match.missing]} named “{match.name}” under {parent.code} {parent.name}")
+        zh, en = f"{title}中无名为“{match.name}”的类", f"{title} has no class (类) named “{match.name}”"
+    else:
+        parent = match.rows[-1]
+        zh = f"{title}中 {parent.code} {parent.name} 之下无名为“{match.name}”的{match.missing}"
+        en = f"{title} has no {_LEVEL_EN[match.missing]} named “{match.name}” under {parent.code} {parent.name}"
+        if match.also:
+            zh += f"（亦无名为“{match.also}”的项）"
+            en += f" (nor one named “{match.also}”)"
+    if match.elsewhere:  # the name is in the table, at another level: the text's level mark is wrong
+        zh += "（“{}”是{}的名称）".format(match.name, "、".join(
+            f"{_LEVEL_ZH[len(r.code)]} {r.code}" for r in match.elsewhere))
+        en += " (“{}” is the name of {})".format(match.name, ", ".join(
+            f"{_LEVEL_EN[_LEVEL_ZH[len(r.code)]]} {r.code}" for r in match.elsewhere))
+    return zh + hz, en + he
 
 
 def table_rows(store: Store, document_iri: str) -> dict[str, list[TableRow]]:
@@ -153,15 +251,31 @@ def _reading_order(figure: str) -> tuple[int, ...]:
     return (*(int(p) for p in key.split(".")), *(() if "." in key else (1,)), int(n))
 
 
-def subject_figures(store: Store, document_iri: str) -> list[tuple[str, str]]:
-    """(figure IRI, path as printed) of every classification-subject figure, in reading order."""
+def subject_figures(store: Store, document_iri: str) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(figure IRI, path, headings its unprinted levels are taken from) of every classification-subject figure,
+    in reading order."""
     query = f"""
         PREFIX bkg: <{uris.vocab()}>
-        SELECT ?f ?label WHERE {{ GRAPH <{document_iri}> {{
+        SELECT ?f ?label ?heading WHERE {{ GRAPH <{document_iri}> {{
             ?f bkg:indicator <{uris.concept('narrative-indicator', 'classification-subject')}> ;
-               bkg:itemLabel ?label }} }}"""
-    found = [(s["f"].value, s["label"].value) for s in store.ox.query(query)]  # type: ignore[union-attr]
-    return sorted(found, key=lambda f: _reading_order(f[0]))
+               bkg:itemLabel ?label .
+            OPTIONAL {{ ?f bkg:subjectHeading ?heading }} }} }}"""
+    found: dict[tuple[str, str], list[str]] = {}
+    for s in store.ox.query(query):  # type: ignore[union-attr]
+        headings = found.setdefault((s["f"].value, s["label"].value), [])
+        if s["heading"] is not None:
+            headings.append(s["heading"].value)
+    # a 类 heading is printed before the 款 line under it: that order is the order of their levels
+    return sorted(((f, label, tuple(sorted(hs, key=lambda h: "（款）" in normalise_name(h))))
+                   for (f, label), hs in found.items()), key=lambda f: _reading_order(f[0]))
+
+
+def _report_key(label: str, match: Match, headings: tuple[str, ...]) -> tuple[str, ...]:
+    """What a failed walk is reported once for: its path; or, when the level not found is one a heading gives,
+    that heading (every item under “（一）一般公共服务（类）” fails on the same 类 name)."""
+    if any(f"（{match.missing}）" in normalise_name(h) for h in headings):
+        return ("heading", match.missing, *headings)
+    return ("path", label)
 
 
 def link_triples(store: Store, document_iri: str) -> list[ox.Triple]:
@@ -172,24 +286,24 @@ def link_triples(store: Store, document_iri: str) -> list[ox.Triple]:
         return []
     bkg = uris.vocab()
     out: list[ox.Triple] = []
-    reported: set[str] = set()
+    reported: set[tuple[str, ...]] = set()
 
     def add(figure: str, prop: str, obj: ox.NamedNode | ox.Literal) -> None:
         out.append(ox.Triple(ox.NamedNode(figure), ox.NamedNode(bkg + prop), obj))
 
-    for figure, label in figures:
-        path = split_path(label)
+    for figure, label, headings in figures:
+        path = split_levels(label)
         match = resolve(path, tables) if path else None
-        if match is None:
+        if match is None or match.ambiguous:  # not a path, or one the table cannot tell: nothing to say
             continue
-        zh, en = _notes(match)
+        zh, en = _notes(match, headings)
         if match.resolved:
             add(figure, "subjectClassification", ox.NamedNode(match.rows[-1].concept))
             add(figure, "subjectRow", ox.NamedNode(match.rows[-1].row))
             add(figure, "subjectMatch", ox.Literal(zh, language="zh"))
             add(figure, "subjectMatch", ox.Literal(en, language="en"))
-        elif label not in reported:  # reported once per path, on its first figure
-            reported.add(label)
+        elif (key := _report_key(label, match, headings)) not in reported:  # once, on its first figure
+            reported.add(key)
             add(figure, "subjectMismatch", ox.Literal(zh, language="zh"))
             add(figure, "subjectMismatch", ox.Literal(en, language="en"))
     return out
