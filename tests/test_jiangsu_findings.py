@@ -23,7 +23,7 @@ text rules (groups C, D, F) and was read off the paragraph text (pdfplumber) by 
   款 names (20805, 22102) marked as 类; 省检察院 2018 p.26 “未归口管理行政单位离退休费（项）”
   where 公开07表 p.17 prints 2080504 未归口管理的行政单位离退休. A 类 heading printed without its
   支出 names that class (省人大 2018 p.24 “（一）一般公共服务（类）”, 201 一般公共服务支出;
-  省检察院 2017 p.20 “（一）公共安全（类）”, 204 公共安全支出): its eight 人大事务（款）… items
+  省检察院 2017 p.20 “（一）公共安全（类）”, 204 公共安全支出): its nine 人大事务（款）… items
   and 检察（款）行政运行（项） 7968.14 resolve and equal their rows, as do the other paths of
   省检察院 2018 (行政运行 10,883.36, 一般行政管理事务 3,666, 公诉、审判、侦查、执行等检察监督支出
   1,895, 机关事业单位基本养老保险缴费（项）支出 1,045.93 and 职业年金 418.37, 住房公积金

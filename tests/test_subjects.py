@@ -4,6 +4,7 @@ says where it stops."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from budgetkg.model import Paragraph, SourceDocument
@@ -230,3 +231,24 @@ def test_class_name_printed_without_zhichu() -> None:
     assert exact.resolved and not exact.class_tail
     stopped = walk(("人大事务", "人大事务", "行政运行"), ROWS)
     assert (stopped.resolved, stopped.missing, stopped.name) == (False, "类", "人大事务")
+
+
+def test_a_page_number_between_two_printed_lines_is_left_out() -> None:
+    """省人大 2018 pp.24–25: “6.人大事务（款）人大代表履职能力提升（项）支出403.75” | “24” |
+    “万元，与上年相比持平。”: the page number is not part of the sentence (joined into “403.7524万元”, the figure
+    was lost); a heading after a full line ending in “其中：” (政协 2018 p.10, “- 10 -” between them) still
+    starts a line of its own."""
+    full = "其他人大事务支出主要用于保障人大机关各项工作的正常运转。"
+    doc = replace(_jiangsu_text(
+        "（一）一般公共服务（类）", full, "6.人大事务（款）人大代表履职能力提升（项）支出403.75", "24",
+        "万元，与上年相比持平。", full + "其中：", "- 10 -", "（二）社会保障和就业支出（类）",
+        "1.行政事业单位离退休（款）机关事业单位职业年金缴费支出（项）232.01万元。"), media_type="application/pdf")
+    assert _subjects(doc) == [
+        ("3", "amount", Decimal("403.75"), "一般公共服务（类）人大事务（款）人大代表履职能力提升（项）支出",
+         ("（一）一般公共服务（类）",)),
+        ("5", "change", Decimal("0"), "一般公共服务（类）人大事务（款）人大代表履职能力提升（项）支出",
+         ("（一）一般公共服务（类）",)),
+        ("9", "amount", Decimal("232.01"),
+         "社会保障和就业支出（类）行政事业单位离退休（款）机关事业单位职业年金缴费支出（项）",
+         ("（二）社会保障和就业支出（类）",)),
+    ]

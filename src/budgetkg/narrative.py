@@ -276,6 +276,11 @@ class _Text:
     owners: list[int]  # per character: index into the paragraph list
 
 
+#: A page number printed as a line of its own ("24", "- 24 -", "第 24 页"): page furniture between two printed
+#: lines, which may be the two halves of one sentence ("…支出403.75" | "24" | "万元，与上年相比持平。").
+_PAGE_NUMBER = re.compile(r"[-—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?[-—–\s]*")
+
+
 def _runs(doc: SourceDocument) -> list[_Text]:
     runs: list[_Text] = []
     current: _Text | None = None
@@ -292,11 +297,15 @@ def _runs(doc: SourceDocument) -> list[_Text]:
             continue
         index += 1
         text = block.text.strip()
+        if paged and _PAGE_NUMBER.fullmatch(text):
+            continue  # left out of the running text: the lines around it join as if it were not printed
         if current is None:
             current = _Text("", [])
             runs.append(current)
         elif current.text:
-            wraps = paged and current.text[-1] not in _SENTENCE_END and len(previous) >= 0.75 * full
+            # a heading (一、…, （一）…) starts a line of its own, even after a full line ending in "其中："
+            wraps = (paged and current.text[-1] not in _SENTENCE_END and len(previous) >= 0.75 * full
+                     and not _HEADING.match(text))
             sep = "" if wraps else "\n"
             current.text += sep
             current.owners += [index] * len(sep)
