@@ -35,12 +35,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from budgetkg import pipeline, uris, validate
-from budgetkg.map import FACTOR_TO_YUAN
+from budgetkg.map import FACTOR_TO_YUAN, plain, typed
 from budgetkg.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample" / "hebei-qinhuangdao-shanhaiguan-nanguan-2023-budget.txt"
-XSD_DECIMAL = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
 
 
 @dataclass
@@ -57,11 +56,6 @@ class Alteration:
 
 def _v(name: str) -> ox.NamedNode:
     return ox.NamedNode(uris.vocab() + name)
-
-
-def _dec(value: Decimal) -> ox.Literal:
-    return ox.Literal(format(value.normalize(), "f") if value == value.to_integral() else str(value),
-                      datatype=XSD_DECIMAL)
 
 
 def _unit_factor(store: Store, node: ox.NamedNode) -> Decimal | None:
@@ -82,7 +76,7 @@ def _altered(store: Store, graph: ox.NamedNode, node: ox.NamedNode, delta: Decim
             value = Decimal(q.object.value)
             sign = -1 if (name == "signedAmountInYuan" and value < 0) else 1
             old.append(q)
-            new.append(ox.Quad(node, q.predicate, _dec(value + sign * delta * factor), graph))
+            new.append(ox.Quad(node, q.predicate, typed(plain(value + sign * delta * factor), "decimal"), graph))
     return old, new
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from budgetkg import pipeline
+from budgetkg.map import MappedDocument
+from budgetkg.model import Paragraph, SourceDocument, paragraph_keys
 from budgetkg.pipeline import DocumentReport, build
 from budgetkg.store import Store
+from budgetkg.validate import Finding
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample" / "hebei-qinhuangdao-shanhaiguan-nanguan-2023-budget.txt"
@@ -43,3 +48,26 @@ def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, dict[
     store = Store(tmp_path_factory.mktemp("corpus") / "store")
     reports = build(store, CORPUS_PDFS)
     return store, {Path(r.file).name: r for r in reports}
+
+
+def process_edited(path: Path, edits: dict[str, tuple[str, str]]) -> tuple[MappedDocument, list[Finding]]:
+    """``path`` read, the printed lines named in ``edits`` (paragraph key -> (text as printed, altered text))
+    replaced, each checked as printed first, then mapped and validated as ``pipeline.process`` does."""
+    read = pipeline.read_document
+
+    def edited(source: Path) -> SourceDocument:
+        doc = read(source)
+        keys = dict(zip(map(id, doc.paragraphs), paragraph_keys(doc.paragraphs), strict=True))
+        blocks = []
+        for block in doc.blocks:
+            if isinstance(block, Paragraph) and keys[id(block)] in edits:
+                printed, new = edits[keys[id(block)]]
+                assert block.text.strip() == printed
+                block = replace(block, text=new)
+            blocks.append(block)
+        return replace(doc, blocks=blocks)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "read_document", edited)
+        return pipeline.process(path)
+

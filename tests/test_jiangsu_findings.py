@@ -36,7 +36,6 @@ give no finding.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -44,11 +43,10 @@ import pytest
 
 from budgetkg import uris
 from budgetkg.map import MappedDocument
-from budgetkg.model import Paragraph, SourceDocument, paragraph_keys
 from budgetkg.pipeline import DocumentReport, build
 from budgetkg.store import Store
 from budgetkg.validate import Finding, document_graphs, validate_graph
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, process_edited
 
 JIANGSU = sorted(CORPUS.glob("jiangsu/**/*.pdf"))
 pytestmark = pytest.mark.skipif(not JIANGSU, reason=f"corpus not found at {CORPUS}")
@@ -253,26 +251,7 @@ ALTERED = {
 
 def _process_altered(name: str) -> tuple[MappedDocument, list[Finding]]:
     """The file read, its ``ALTERED`` lines replaced (each checked as printed), mapped and validated."""
-    from budgetkg import pipeline
-
-    read = pipeline.read_document
-    edits = ALTERED[name]
-
-    def altered(path: Path) -> SourceDocument:
-        doc = read(path)
-        keys = dict(zip(map(id, doc.paragraphs), paragraph_keys(doc.paragraphs), strict=True))
-        blocks = []
-        for block in doc.blocks:
-            if isinstance(block, Paragraph) and keys[id(block)] in edits:
-                printed, new = edits[keys[id(block)]]
-                assert block.text.strip() == printed
-                block = replace(block, text=new)
-            blocks.append(block)
-        return replace(doc, blocks=blocks)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline, "read_document", altered)
-        return pipeline.process(next(p for p in JIANGSU if p.name == name))
+    return process_edited(next(p for p in JIANGSU if p.name == name), ALTERED[name])
 
 
 @pytest.fixture(scope="module")

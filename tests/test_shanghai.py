@@ -20,7 +20,7 @@ from budgetkg import uris
 from budgetkg.pipeline import DocumentReport, build
 from budgetkg.store import Store
 from budgetkg.validate import document_graphs, validate_graph
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, process_edited
 from tests.test_validate import _fast_results, _pyshacl_results, _retarget
 
 SHANGHAI = sorted(CORPUS.glob("shanghai/*.pdf"))
@@ -408,19 +408,13 @@ def test_final_account_rules_on_altered_statements(shanghai: tuple[Store, dict[s
     store, reports = shanghai
     iri = reports[FINAL].iri or ""
     bkg = uris.vocab()
-    final_3p = f"{iri}/paragraph/25.5/figure/1"      # 支出决算为 0.39 万元 (“三公”经费)
-    initial_3p = f"{iri}/paragraph/25.4/figure/1"    # “三公”经费财政拨款支出年初预算为 2.85 万元
-    admin = f"{iri}/paragraph/23.8/figure/2"         # 行政运行（项）: 支出决算为 1092.80 万元
-    def restate(figure: str, amount: str) -> str:
-        old = f"<{figure}> <{bkg}statedAmount> ?a ; <{bkg}amountInYuan> ?y ; <{bkg}printedAmount> ?p"
-        new = (f"<{figure}> <{bkg}statedAmount> {amount} ; <{bkg}amountInYuan> {Decimal(amount) * 10000} ;"
-               f' <{bkg}printedAmount> "{amount}"')
-        return f"DELETE {{ GRAPH <{iri}> {{ {old} }} }} INSERT {{ GRAPH <{iri}> {{ {new} }} }}" \
-               f" WHERE {{ GRAPH <{iri}> {{ {old} }} }} ;"
+    final_3p = "paragraph/25.5/figure/1"  # 支出决算为 0.39 万元 (“三公”经费)
+    initial_3p = "paragraph/25.4/figure/1"  # “三公”经费财政拨款支出年初预算为 2.85 万元
+    admin = f"{iri}/paragraph/23.8/figure/2"  # 行政运行（项）: 支出决算为 1092.80 万元
 
     scratch = _altered_final(store, f"""
-        {restate(final_3p, "0.49")}
-        {restate(initial_3p, "2.95")}
+        {_restate(iri, final_3p, "0.49")}
+        {_restate(iri, initial_3p, "2.95")}
         DELETE {{ GRAPH <{iri}> {{ <{admin}> <{bkg}statedComparison> ?c }} }}
         INSERT {{ GRAPH <{iri}> {{ <{admin}> <{bkg}statedComparison> <{uris.concept("change-direction", "flat")}> }} }}
         WHERE {{ GRAPH <{iri}> {{ <{admin}> <{bkg}statedComparison> ?c }} }}""")
@@ -652,31 +646,13 @@ _FINAL_REASON_EDITS = {
 }
 
 
-def test_final_account_reason_removed_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_final_account_reason_removed_is_reported() -> None:
     """The 决算 gives a reason for each 决算数 below its 年初预算 (``FINDINGS``: no R71-reason-missing). Without
     them, items 3 and 4 are Warnings: item 3 states no comparison any more, its figures differ (452.40 → 446.11);
     item 4 still states 决算数小于预算数. The fast path equals pyshacl on both and on item 2 (持平: none needed)."""
-    from dataclasses import replace
+    from budgetkg import validate
 
-    from budgetkg import pipeline, validate
-    from budgetkg.model import Paragraph, SourceDocument, paragraph_keys
-
-    read = pipeline.read_document
-
-    def altered(path: Path) -> SourceDocument:
-        doc = read(path)
-        keys = dict(zip(map(id, doc.paragraphs), paragraph_keys(doc.paragraphs), strict=True))
-        blocks = []
-        for block in doc.blocks:
-            if isinstance(block, Paragraph) and keys[id(block)] in _FINAL_REASON_EDITS:
-                printed, new = _FINAL_REASON_EDITS[keys[id(block)]]
-                assert block.text.strip() == printed
-                block = replace(block, text=new)
-            blocks.append(block)
-        return replace(doc, blocks=blocks)
-
-    monkeypatch.setattr(pipeline, "read_document", altered)
-    mapped, findings = pipeline.process(CORPUS / "shanghai" / FINAL)
+    mapped, findings = process_edited(CORPUS / "shanghai" / FINAL, _FINAL_REASON_EDITS)
     iri = mapped.iri
     got = sorted((f.rule, f.severity, f.focus.removeprefix(iri + "/"), f.message, str(f.values["direction"]),
                   str(f.values["value"]), str(f.values["budget"]))

@@ -54,6 +54,7 @@ import pyoxigraph as ox
 
 from budgetkg import uris
 from budgetkg.model import Paragraph, SourceDocument, paragraph_keys
+from budgetkg.recognise import squash
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -380,7 +381,7 @@ class _Context:
 def _next_context(sentence: str, context: _Context) -> _Context:
     """The heading context after ``sentence``: a 类 heading opens one, a 款 line under it sets its 款, any other
     heading (一、…, （四）…) closes it."""
-    text = re.sub(r"\s+", "", sentence)
+    text = squash(sentence)
     if hit := _CLASS_HEADING.match(text):
         return _Context(hit.group("lei"), text, hit.group("kuan") or "")
     if context.lei and (hit := _SECTION_LINE.match(text)):
@@ -395,7 +396,7 @@ def _item_path(text: str, lo: int, num_start: int, context: _Context) -> tuple[i
     start = lo
     if lead := _LEADING_AT.match(text, lo, num_start):
         start = lead.end()
-    hit = _ITEM_PATH.fullmatch(re.sub(r"\s+", "", text[start:num_start]))
+    hit = _ITEM_PATH.fullmatch(squash(text[start:num_start]))
     if hit is None:
         return None
     item = hit.group("xiang") + hit.group("xm") + (hit.group("tail") or "")
@@ -553,7 +554,7 @@ def _pair_member(kind: str, named: str, raws: list[_Raw], subject: str) -> tuple
 
 def squash_path(path: str) -> str:
     """A 类/款/项 path as printed, without spaces and line breaks (PDF lines wrap inside it)."""
-    return _LEADING.sub("", re.sub(r"\s+", "", path))
+    return _LEADING.sub("", squash(path))
 
 
 def _project_name(text: str) -> str:
@@ -768,7 +769,7 @@ def _share_total(text: str, lo: int, at: int, word: str, raws: list[_Raw],
         return None
     k = before[-1]
     figure = raws[k]
-    word = re.sub(r"\s+", "", word)
+    word = squash(word)
     for total, pattern in _SHARE_NAMED:
         if pattern.match(word):
             if figure.kind not in ("amount", "final-outturn"):
@@ -779,9 +780,9 @@ def _share_total(text: str, lo: int, at: int, word: str, raws: list[_Raw],
     if not _SHARE_BARE.match(word) or figure.kind not in ("amount", "final-outturn"):
         return None
     opening = raws[0]
-    opening_label = re.sub(r"\s+", "", text[opening.start : opening.num_start])
+    opening_label = squash(text[opening.start : opening.num_start])
     if k > 0 and opening.kind == "amount":
-        opening_text = re.sub(r"\s+", "", text[opening.start : opening.end])
+        opening_text = squash(text[opening.start : opening.end])
         if (figure.indicator in _INCOME_PARTS and opening.indicator == "income-total"
                 and "本年收入合计" in opening_label):
             return k, "income-total", opening_text
@@ -790,7 +791,7 @@ def _share_total(text: str, lo: int, at: int, word: str, raws: list[_Raw],
             return k, "expenditure-total", opening_text
     if figure.indicator in _THREE_PUBLIC_SHARE_ITEMS:
         if "三公" in text[lo : figure.start]:
-            return k, "three-public-total", re.sub(r"\s+", "", text[lo : figure.start]).strip("，,：:")
+            return k, "three-public-total", squash(text[lo : figure.start]).strip("，,：:")
         if "三公" in section:
             return k, "three-public-total", section.strip()
     return None
