@@ -1,14 +1,14 @@
 """The read-only SPARQL 1.1 endpoint: protocol parsing, safe evaluation, result formats.
 
-Query safety, in order: the endpoint only ever calls pyoxigraph's ``query`` (which cannot
-modify the store), refuses update requests with 403, evaluates ``SERVICE`` itself and only
+Query safety, in order: the endpoint only ever reads the store (pyoxigraph's ``query`` and
+``quads_for_pattern``, neither of which can modify it), refuses update requests with 403, evaluates ``SERVICE`` itself and only
 for endpoints on the allow-list (``federation``: no server-side fetching of other URLs),
 limits the query size (413), the result size (truncation, see ``X-SPARQL-MaxRows``) and the
 wall-clock time (503), counted from the request's arrival, waiting for a worker included.
 
-pyoxigraph cannot cancel a running query, so a query that is not a point lookup (those run
-inline, see Engine._inline) runs where it can be stopped. For a published store (``budgetkg
-serve``, :class:`~budgetkg.store.Published`) that is a worker process of
+pyoxigraph cannot cancel a running query, so a query that is not a point lookup (those are
+read off the quad index, :class:`IndexLookup`, or run inline, see Engine._inline) runs where it
+can be stopped. For a published store (``budgetkg serve``, :class:`~budgetkg.store.Published`) that is a worker process of
 :class:`~budgetkg.querypool.ProcessPool` (``QUERY_WORKERS`` of them, started with the server):
 the worker opens the snapshot the request started from, collects the rows checking the deadline
 between two of them and sends the Outcome back; at the deadline the request is answered 503
@@ -285,6 +285,80 @@ _PLAIN_LOOKUP = re.compile(
 )
 
 
+#: The commonest point lookup, in the spelling its terms can be read from: explicit ASCII
+#: variables, absolute IRIs written out, no literal. Anything else goes to Oxigraph's parser.
+_ABSOLUTE_IRI = r'<([a-z][a-z0-9+.\-]*:[^<>"{}|^`\\\x00-\x20]*)>'  # <IRI>
+_ASCII_VAR = r"[?$]([A-Za-z0-9_]+)"  # ?name or $name
+_INDEX_LOOKUP = re.compile(
+    rf"\s*(?:SELECT\s*(?P<vars>(?:{_ASCII_VAR}\s*)+)|(?P<ask>ASK))\s*(?:WHERE\s*)?\{{\s*(?P<s>{_ABSOLUTE_IRI})\s*"
+    rf"(?:(?P<p>{_ABSOLUTE_IRI})|(?P<a>(?-i:a))(?=[\s<])|(?P<pv>{_ASCII_VAR}))\s*"
+    rf"(?:(?P<o>{_ABSOLUTE_IRI})|(?P<ov>{_ASCII_VAR})(?![\w\u00B7\u0300-\u036F\u203F-\u2040]))\s*\.?\s*\}}\s*\Z",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class IndexLookup:
+    """``SELECT ?v… { <s> p o }`` or ``ASK { <s> p o }`` read as terms, for a quad index scan.
+
+    Over the union default graph Oxigraph answers such a query with one solution per matching
+    quad, the default graph's and every named graph's, in ``quads_for_pattern``'s order (so a
+    triple in two documents is two solutions); :meth:`solve` gives exactly that, without
+    parsing and planning the query (a quarter of a lookup's time on the server)."""
+
+    variables: tuple[str, ...] | None  # the projection; None for ASK
+    subject: ox.NamedNode
+    predicate: ox.NamedNode | str  # a str is a variable name
+    object: ox.NamedNode | str
+
+    def solve(self, store: Store, limit: int) -> Outcome | None:
+        """The answer, or None when it has more than ``limit`` rows."""
+        p = None if isinstance(self.predicate, str) else self.predicate
+        o = None if isinstance(self.object, str) else self.object
+        quads = store.ox.quads_for_pattern(self.subject, p, o, None)
+        if self.variables is None:
+            return Outcome(boolean=next(quads, None) is not None)
+        columns = [self._column(v) for v in self.variables]
+        out = Outcome(variables=list(self.variables))
+        for quad in quads:
+            if len(out.rows) >= limit:
+                return None
+            out.rows.append([None if c is None else quad.predicate if c == 1 else quad.object for c in columns])
+        return out
+
+    def _column(self, variable: str) -> int | None:
+        """Where ``variable`` is bound: 1 predicate, 2 object, None nowhere (unbound)."""
+        if self.predicate == variable:
+            return 1
+        return 2 if self.object == variable else None
+
+
+def index_lookup(text: str) -> IndexLookup | None:
+    """``text`` as an :class:`IndexLookup`, or None if it is not one in the plain spelling
+    (or is not valid SPARQL: a projected variable twice, a pattern variable twice)."""
+    match = _INDEX_LOOKUP.match(text)
+    if match is None:
+        return None
+    pattern_vars = [v[1:] for v in (match["pv"], match["ov"]) if v is not None]
+    if len(set(pattern_vars)) < len(pattern_vars):
+        return None  # ?x twice: the quad must bind both alike, left to Oxigraph
+    variables = None
+    if match["vars"] is not None:
+        variables = tuple(v[1:] for v in match["vars"].split())
+        if len(set(variables)) < len(variables):
+            return None  # a syntax error: Oxigraph says so
+    try:
+        subject = ox.NamedNode(match["s"][1:-1])
+        predicate = RDF_TYPE_NODE if match["a"] else ox.NamedNode(match["p"][1:-1]) if match["p"] else match["pv"][1:]
+        obj = ox.NamedNode(match["o"][1:-1]) if match["o"] else match["ov"][1:]
+    except ValueError:  # not an IRI Oxigraph accepts: its parser gives the message
+        return None
+    return IndexLookup(variables, subject, predicate, obj)
+
+
+RDF_TYPE_NODE = ox.NamedNode(RDF_TYPE)
+
+
 class QueryTimeout(Exception):
     pass
 
@@ -357,7 +431,11 @@ class Engine:
                 raise Rejected(400, "SERVICE could not be resolved safely; it is not evaluated.")
         kwargs = self._dataset(req)
         store = self.store.current()  # one committed state for the whole query
-        if is_point_lookup(text):
+        if not req.dataset_given and (lookup := index_lookup(text)) is not None:
+            outcome = lookup.solve(store, min(INLINE_ROWS, self.max_results))
+            if outcome is not None:
+                return outcome
+        elif is_point_lookup(text):
             outcome = self._inline(store, text, kwargs)
             if outcome is not None:
                 return outcome
