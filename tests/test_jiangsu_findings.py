@@ -43,9 +43,9 @@ import pytest
 
 from budgetkg import uris
 from budgetkg.map import MappedDocument
-from budgetkg.pipeline import DocumentReport, build
+from budgetkg.pipeline import DocumentReport, build, validate_stored
 from budgetkg.store import Store
-from budgetkg.validate import Finding, document_graphs, validate_graph
+from budgetkg.validate import Finding, document_graphs, stored_findings
 from tests.conftest import CORPUS, process_edited
 
 JIANGSU = sorted(CORPUS.glob("jiangsu/**/*.pdf"))
@@ -62,9 +62,13 @@ def _unmatched(span: str, path: str, note: str) -> str:
     return f"text “{span}”: the path “{path}” matches no table row by name: {note}"
 
 
-def _marked(name: str, code: str) -> str:
-    """省人大办公厅 2018: a 款 of 公开07表 marked （类） in the text."""
-    return f"{RD_2018} has no class (类) named “{name}” (“{name}” is the name of section (款) {code})"
+def _marked(name: str, code: str, table: str = RD_2018) -> str:
+    """省人大办公厅 2018 (省人大常委会 2019: ``table`` in its 公开表 file): a 款 marked （类） in the text."""
+    return f"{table} has no class (类) named “{name}” (“{name}” is the name of section (款) {code})"
+
+
+#: 江苏省人大常委会办公厅2019年部门预算公开表.pdf's 一般公共预算支出预算表, which the 2019 text is read against
+RD_2019 = "一般公共预算支出预算表（功能科目） 公开表七"
 
 
 #: file -> sorted (rule, severity, focus under the document IRI, detail): the percentage as printed
@@ -118,6 +122,20 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
         ('R53-percent-decimals', 'Info', 'paragraph/26.2/percentage/1', '100'),
     ],
     '江苏省人大常委会2019年度部门预算公开.pdf': [
+        ('R46-subject-path', 'Warning', 'paragraph/14.10/figure/1', _unmatched(
+            "住房改革支出（类）住房公积金（项）752.9万元", "住房改革支出（类）住房公积金（项）",
+            _marked("住房改革支出", "22102", RD_2019))),
+        ('R46-subject-path', 'Warning', 'paragraph/14.13/figure/1', _unmatched(
+            "住房改革支出（类）提租补贴（项）2548.3万元", "住房改革支出（类）提租补贴（项）",
+            _marked("住房改革支出", "22102", RD_2019))),
+        ('R46-subject-path', 'Warning', 'paragraph/14.4/figure/1', _unmatched(
+            "行政事业单位离退休（类）机关事业单位基本养老保险缴费支出（项）607.1万元",
+            "行政事业单位离退休（类）机关事业单位基本养老保险缴费支出（项）",
+            _marked("行政事业单位离退休", "20805", RD_2019))),
+        ('R46-subject-path', 'Warning', 'paragraph/14.7/figure/1', _unmatched(
+            "行政事业单位离退休（类）机关事业单位职业年金缴费支出（项）242.84万元",
+            "行政事业单位离退休（类）机关事业单位职业年金缴费支出（项）",
+            _marked("行政事业单位离退休", "20805", RD_2019))),
         ('R51-template-leftover', 'Warning', 'paragraph/10', '增长（减少）'),
         ('R51-template-leftover', 'Warning', 'paragraph/16.20', '增加（减少）'),
         ('R51-template-leftover', 'Warning', 'paragraph/16.5', '增加（减少）'),
@@ -207,6 +225,10 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
 }
 
 
+#: Rules whose Jiangsu findings tests/test_anomalies.py asserts (R51's year-on-year anomalies, R74): left out here.
+ASSERTED_ELSEWHERE = frozenset({"R51-yoy-anomaly", "R51-rate-yoy-anomaly", "R74-carry-over-gap"})
+
+
 @pytest.fixture(scope="module")
 def jiangsu(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, dict[str, DocumentReport]]:
     store = Store(tmp_path_factory.mktemp("jiangsu") / "store")
@@ -227,9 +249,15 @@ def test_exact_findings_per_document(name: str, jiangsu: tuple[Store, dict[str, 
     store, reports = jiangsu
     report = reports[name]
     assert report.error is None and report.iri is not None
+    # a text whose tables are in the other file of its disclosure is read against them, whichever was loaded first
+    # (the 委办 texts sort before their 公开表 files, the 政协 2017 one after)
+    rerun = validate_stored(store, report.iri)
     found = sorted((f.rule, f.severity, f.focus.removeprefix(report.iri + "/"), _detail(f.rule, f.values, f.message))
-                   for f in validate_graph(store, report.iri))
+                   for f in rerun if f.rule not in ASSERTED_ELSEWHERE)
     assert found == EXPECTED.get(name, [])
+    # the report the build stored is that one
+    assert sorted((f.rule, f.severity, f.focus) for f in stored_findings(store, report.iri)) == sorted(
+        (f.rule, f.severity, f.focus) for f in rerun)
 
 
 def test_every_listed_document_exists() -> None:
@@ -331,3 +359,47 @@ def test_fast_path_equals_pyshacl_for_subjects(procuratorate_2018: tuple[MappedD
         ("R46-subject-path-warning", "paragraph/26.23/figure/1"),
     ]
     assert _fast_results(scratch, retargeted, graphs) == reference
+
+
+# -- a disclosure published as two files: the text read against the other file's tables -----------------------------
+
+RD_2019_TEXT, RD_2019_TABLES = "江苏省人大常委会2019年度部门预算公开.pdf", "江苏省人大常委会办公厅2019年部门预算公开表.pdf"
+
+
+def _r46_and_rows(store: Store, narrative: str) -> tuple[list[str], int]:
+    """The narrative's stored R46 findings (focus under it) and the number of its figures linked to a table row."""
+    found = sorted(f.focus.removeprefix(narrative + "/") for f in stored_findings(store, narrative)
+                   if f.rule.startswith("R46"))
+    rows = sum(1 for _ in store.ox.quads_for_pattern(None, ox.NamedNode(uris.vocab() + "subjectRow"), None,
+                                                      ox.NamedNode(narrative)))
+    return found, rows
+
+
+def test_dropping_the_tables_file_reads_the_text_alone_again(tmp_path) -> None:
+    from budgetkg.pipeline import drop_documents, partner_of
+
+    files = {p.name: p for p in JIANGSU}
+    store = Store(tmp_path / "store")
+    text, tables = (r.iri for r in build(store, [files[RD_2019_TEXT], files[RD_2019_TABLES]]))
+    assert text is not None and tables is not None and partner_of(text) == tables and partner_of(tables) == text
+    paired = (["paragraph/14.10/figure/1", "paragraph/14.13/figure/1", "paragraph/14.4/figure/1",
+               "paragraph/14.7/figure/1"], 9)
+    assert _r46_and_rows(store, text) == paired
+    drop_documents(store, [tables])  # one transaction: the tables go, the text is validated alone
+    assert not store.ox.contains_named_graph(ox.NamedNode(tables))
+    assert _r46_and_rows(store, text) == ([], 0)
+    build(store, [files[RD_2019_TABLES]])  # loaded again: the text is read against them again
+    assert _r46_and_rows(store, text) == paired
+
+
+def test_validating_the_two_files_together_pairs_them() -> None:
+    # `budgetkg validate FILE…` (nothing stored): named together, the text is read against the tables
+    from budgetkg.pipeline import pair_findings, process
+
+    files = {p.name: p for p in JIANGSU}
+    processed = [process(files[name]) for name in (RD_2019_TABLES, RD_2019_TEXT)]
+    alone = [findings for _, findings in processed]
+    paired = pair_findings([mapped for mapped, _ in processed], alone)
+    assert paired[0] == alone[0]  # the tables' own report does not change
+    assert sum(f.rule == "R46-subject-path" for f in alone[1]) == 0
+    assert sum(f.rule == "R46-subject-path" for f in paired[1]) == 4

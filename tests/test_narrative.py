@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from budgetkg import narrative, uris, validate
+from budgetkg.model import Paragraph, SourceDocument
 from budgetkg.read import read_document
 from budgetkg.store import Store
 from tests.conftest import CORPUS, SAMPLE
@@ -450,3 +451,20 @@ def test_reason_clauses_of_corpus_passages() -> None:
         ("23.12", "增长 6.59%", intro, "23.9"),
         ("26.6", "减少 0.17%", "", ""),
     ]
+
+
+def test_item_fee_and_another_years_figure_are_not_the_total(tmp_path) -> None:
+    # 江苏省委办公厅 2017: "因公出国（境）费用预算支出 70 万元" is the 三公 item (费用 as 费), not the year's
+    # expenditure; 江苏省政协办公厅 2017: the 2016 figure a 2017 budget compares with is not its total
+    text = ("（五）“三公”经费预算情况说明\n1．因公出国（境）费用预算支出 70 万元，本年数与上年预算数一致。\n"
+            "2017 年度部门支出预算安排与 2016 年度相比（2016 年度部门支出预算安排为8,648.07万元），增加498.72万元。\n"
+            "2017 年度部门支出预算安排9,146.79万元。\n")
+    path = tmp_path / "说明.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = SourceDocument.of(path, text.encode(), media_type="text/plain", encoding="utf-8", reader="test",
+                            blocks=[Paragraph(line, i + 1) for i, line in enumerate(text.splitlines())])
+    got = [(s.indicator, s.kind, s.printed) for s in narrative.extract(doc, 2017)]
+    assert got == [("outbound-travel", "amount", "70"), ("expenditure-total", "amount", "9,146.79")]
+    # the same text in a 2016 budget: the 2016 figure is its own year's
+    got = [(s.indicator, s.kind, s.printed) for s in narrative.extract(doc, 2016)]
+    assert ("expenditure-total", "amount", "8,648.07") in got

@@ -93,7 +93,10 @@ def drop(
     documents: Annotated[list[str], typer.Argument(help="Document IRIs or source file names.")],
     store: StoreOption = None,
 ) -> None:
-    """Remove documents: their graphs, validation reports and what only they contributed to graph/shared."""
+    """Remove documents: their graphs, validation reports and what only they contributed to graph/shared.
+
+    A narrative whose tables file (the other file of its disclosure) is dropped is validated alone again."""
+    from budgetkg.pipeline import drop_documents
     from budgetkg.tables import resolve_document
 
     st = open_store(store)
@@ -102,7 +105,7 @@ def drop(
     except LookupError as exc:  # nothing is removed unless every document named is in the store
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
-    st.drop_documents(iris)  # one transaction
+    drop_documents(st, iris)  # one transaction
     for iri in iris:
         console.print(f"dropped {iri}")
 
@@ -130,9 +133,13 @@ def validate(
     failed = False
     groups: list[tuple[str, str, list[v.Finding]]] = []  # (file name, document IRI, findings)
     if paths:
+        from budgetkg.map import MappedDocument
         from budgetkg.model import ReadError
-        from budgetkg.pipeline import process, process_rdf, source_files
+        from budgetkg.pipeline import pair_findings, process, process_rdf, source_files
 
+        names: list[str] = []
+        documents: list[MappedDocument] = []
+        alone: list[list[v.Finding]] = []
         for path in source_files(paths):
             try:
                 mapped, findings = process_rdf(path) or process(path)
@@ -140,11 +147,18 @@ def validate(
                 console.print(f"[red]{path.name}: not validated: {exc.reason}[/red]")
                 failed = True
                 continue
-            groups.append((path.name, mapped.iri, findings))
+            names.append(path.name)
+            documents.append(mapped)
+            alone.append(findings)
+        # the two files of a disclosure named together: the text is read against the tables
+        paired = pair_findings(documents, alone)
+        groups = [(name, m.iri, found) for name, m, found in zip(names, documents, paired, strict=True)]
         failed = failed or any(not p.exists() for p in paths)
     else:
+        from budgetkg.pipeline import validate_stored
+
         st = open_store(store, read_only=True)
-        findings_of = v.validate_graph if rerun else v.stored_findings
+        findings_of = validate_stored if rerun else v.stored_findings
         groups = [(doc.file_name or doc.iri, doc.iri, findings_of(st, doc.iri)) for doc in st.documents()]
     if fmt == "turtle":
         triples = [t for _, iri, findings in groups for t in v.report_triples(findings, iri)]

@@ -143,11 +143,12 @@ _INDICATORS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for name, pattern in (
         ("three-public-total",
          r"[“\"]?三公[”\"]?经费(?:财政拨款)?(?:支出)?(?:预算|预算数)?(?:安排|合计|共计)?(?:为|是)?$"),
-        ("outbound-travel", r"因公出国[（(]境[)）](?:费|经费)(?:预算)?(?:支出)?(?:预算)?(?:为)?$"),
-        ("official-vehicles", r"公务(?:用)?车(?:辆)?购置及运(?:行维护|行|维)费?(?:预算)?(?:支出)?(?:预算)?(?:为)?$"),
-        ("vehicle-purchase", r"公务(?:用)?车(?:辆)?购置(?:费)?(?:预算)?(?:支出)?(?:预算)?(?:为)?$"),
-        ("vehicle-operation", r"公务(?:用)?车(?:用车)?运行(?:维护)?(?:费(?:预算)?(?:支出)?|支出)(?:预算)?(?:为)?$"),
-        ("official-reception", r"公务接待(?:费(?:预算)?(?:支出)?|支出)(?:预算)?(?:为)?$"),
+        ("outbound-travel", r"因公出国[（(]境[)）](?:费用?|经费)(?:预算)?(?:支出)?(?:预算)?(?:为)?$"),
+        ("official-vehicles",
+         r"公务(?:用)?车(?:辆)?购置及运(?:行维护|行|维)(?:费用?)?(?:预算)?(?:支出)?(?:预算)?(?:为)?$"),
+        ("vehicle-purchase", r"公务(?:用)?车(?:辆)?购置(?:费用?)?(?:预算)?(?:支出)?(?:预算)?(?:为)?$"),
+        ("vehicle-operation", r"公务(?:用)?车(?:用车)?运行(?:维护)?(?:费用?(?:预算)?(?:支出)?|支出)(?:预算)?(?:为)?$"),
+        ("official-reception", r"公务接待(?:费用?(?:预算)?(?:支出)?|支出)(?:预算)?(?:为)?$"),
         ("institution-operation-expenses", r"机关运行(?:经)?费(?:预算)?(?:共计)?(?:安排|支出)?(?:预算)?(?:为|是)?$"),
         ("fixed-assets", r"(?<!拟购置)(?<!购置)(?<!其他)固定资产(?:金额|总额|原值|账面价值)?(?:为|是)?$"),
         ("government-procurement", r"(?<![类物程务])政府采购(?:支出)?(?:预算|金额)(?:总额)?(?:为|是)?$"),
@@ -170,8 +171,8 @@ _INDICATORS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("fiscal-appropriation-expenditure", r"财政拨款(?:预算)?支出(?:预算)?(?:为|是)?$"),
         ("income-total", r"(?:预算收入|收入预算|本年收入合计|收入合计|(?<!支出)收入总计|全部收入)(?:安排)?(?:为|是)?$"),
         ("expenditure-total",
-         # not after an item or a fund (…费预算支出, 财政拨款预算支出): those name a part, not the total
-         r"(?<!收入)(?<!费)(?<!拨款)(?<!购置)(?<!采购)(?<!基金)(?<!支出)"
+         # not after an item or a fund (…费(用)预算支出, 财政拨款预算支出): those name a part, not the total
+         r"(?<!收入)(?<!费)(?<!费用)(?<!拨款)(?<!购置)(?<!采购)(?<!基金)(?<!支出)"
          r"(?:预算支出|支出预算|本年支出合计|支出合计|支出总计|全部支出)(?:安排)?(?:为|是)?$"),
     )
 )
@@ -411,6 +412,15 @@ def _item_path(text: str, lo: int, num_start: int, context: _Context) -> tuple[i
     return None
 
 
+_YEAR_MENTION = re.compile(r"(20\d{2})\s*年")
+
+
+def _other_year(label: str, year: int) -> bool:
+    """Whether the last year ``label`` names (…2016 年度部门支出预算安排为) is not ``year``."""
+    mentions = _YEAR_MENTION.findall(label)
+    return bool(mentions) and int(mentions[-1]) != year
+
+
 def _year(ref: str, year: int | None) -> int | None:
     if m := re.match(r"(\d{4})", ref):
         return int(m.group(1))
@@ -418,11 +428,11 @@ def _year(ref: str, year: int | None) -> int | None:
 
 
 def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subject: str = "",
-                      context: _Context = _Context()) -> list[_Raw]:
+                      context: _Context = _Context(), year: int | None = None) -> list[_Raw]:
     """The figures of one sentence. ``three_public_open``: a "三公" total was stated earlier in
     the same passage, so unnamed items ("培训费0.17万元") are items of its list. ``subject``: the
     classification subject (类/款/项 path) the passage is about, if any; ``context``: the 类 / 款 the
-    headings above the sentence name."""
+    headings above the sentence name; ``year``: the document's (fiscal) year, if known."""
     raws: list[_Raw] = []
     last_end = lo
     events: list[tuple[int, str, re.Match[str]]] = [(m.start(), "money", m) for m in _MONEY.finditer(text, lo, hi)]
@@ -486,6 +496,10 @@ def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subj
             last_end = m.end()
             continue
         indicator = classify(stripped)
+        if indicator is not None and year is not None and _other_year(stripped, year):
+            # "与 2016 年度相比（2016 年度部门支出预算安排为8,648.07万元）" in a 2017 budget: the previous year's
+            # figure, not this year's (no figure kind says "previous budget": left out)
+            indicator = None
         if indicator == "expenditure-total" and _SUBJECT_LEVEL.search(text[lo:start]):
             # "住房改革支出(款)：2018 年预算支出合计…": the total of one 类/款/项, not of the budget
             indicator = None
@@ -636,7 +650,7 @@ def extract_all(doc: SourceDocument, year: int | None = None) -> tuple[list[Stat
                 headings[level - 1:] = [sentence] + [""] * (2 - level)
             previous_lo = lo
             context = _next_context(sentence, context)
-            raws = _sentence_figures(run.text, lo, hi, three_public is not None, subject, context)
+            raws = _sentence_figures(run.text, lo, hi, three_public is not None, subject, context, year)
             base = len(out)
             declared = bool(_SELF_DECLARED_SUM.search(sentence))
             for raw in raws:

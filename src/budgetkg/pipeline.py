@@ -3,6 +3,12 @@
 Each document is processed completely in memory (its graph and its validation report graph)
 and only then written to the store, both graphs in one transaction: a document is loaded whole
 or not at all, and a failure in one document leaves the others and the store untouched.
+
+A disclosure published as two files (Jiangsu: the 部门预算 text, and the 公开表 tables) is two
+documents, ``…/document/narrative`` and ``…/document/tables``. The text is read against the
+tables of the other file (:func:`validate_pair`): its 类/款/项 paths are linked to their rows and
+the text-vs-table rules run on both graphs. Whichever file is loaded second, the narrative's graph
+and report are rebuilt in the same transaction; dropping the tables rebuilds them alone.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -22,6 +29,10 @@ from budgetkg.read import read_document
 from budgetkg.recognise import recognise
 from budgetkg.store import Store
 from budgetkg.subjects import link_triples as subject_links
+from budgetkg.subjects import without_links
+
+if TYPE_CHECKING:
+    from budgetkg.validate import Finding
 
 
 @dataclass
@@ -80,6 +91,87 @@ def process(path: Path) -> tuple[MappedDocument, list]:
     return mapped, findings
 
 
+@dataclass
+class DocumentTriples:
+    """One document's own graph and its contribution to graph/shared: what validating it needs."""
+
+    iri: str
+    triples: list[ox.Triple]
+    shared: list[ox.Triple]
+
+
+def partner_of(document_iri: str) -> str | None:
+    """The other file of a disclosure published as two: the tables of a narrative, the narrative
+    of the tables; None for a document holding both (``main``)."""
+    disclosure, _, part = document_iri.rpartition("/document/")
+    other = {"narrative": "tables", "tables": "narrative"}.get(part)
+    return uris.document(disclosure, other) if disclosure and other else None
+
+
+def stored_document(store: Store, document_iri: str) -> DocumentTriples | None:
+    """A loaded document's graph and shared contribution, as the store holds them; None if not loaded."""
+    if not store.ox.contains_named_graph(ox.NamedNode(document_iri)):
+        return None
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(document_iri)]
+    lines = store.shared_contribution(document_iri) or set()
+    text = "".join(f"{line} .\n" for line in sorted(lines))  # records are N-Triples lines without their dot
+    shared = list(ox.parse(input=text.encode(), format=ox.RdfFormat.N_TRIPLES)) if lines else []
+    return DocumentTriples(document_iri, triples, shared)
+
+
+def validate_pair(narrative: DocumentTriples, tables: DocumentTriples | None) -> tuple[list[ox.Triple], list[Finding]]:
+    """The narrative's graph and findings read against the tables of the other file (None: alone).
+
+    Its subject paths are linked to the tables' rows (rule R46) and every shape runs on the two
+    graphs; the findings kept are those about the narrative (the tables' own are the tables'
+    report), with those the narrative alone gives about anything else."""
+    from budgetkg import validate
+
+    own = without_links(narrative.triples)
+    shared = [*narrative.shared, *(tables.shared if tables else [])]
+    scratch = Store.scratch({narrative.iri: own, uris.shared_graph(): shared,
+                             **({tables.iri: tables.triples} if tables else {})})
+    alone = validate.validate_graph(scratch, narrative.iri)
+    if tables is None:
+        return own, alone
+    links = subject_links(scratch, narrative.iri, tables.iri)
+    graph = ox.NamedNode(narrative.iri)
+    scratch.ox.extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in links])
+    together = validate.validate_graph(scratch, narrative.iri, [tables.iri])
+
+    def about_narrative(finding: Finding) -> bool:
+        return finding.focus == narrative.iri or finding.focus.startswith(narrative.iri + "/")
+
+    findings = [f for f in alone if not about_narrative(f)] + [f for f in together if about_narrative(f)]
+    return own + links, validate.sorted_findings(findings)
+
+
+def validate_stored(store: Store, document_iri: str) -> list[Finding]:
+    """A loaded document's findings as the current shapes give them (a narrative read against
+    its tables file when that is loaded too)."""
+    from budgetkg import validate
+
+    partner = partner_of(document_iri)
+    narrative = stored_document(store, document_iri) if document_iri.endswith("/narrative") else None
+    tables = stored_document(store, partner) if narrative is not None and partner else None
+    if narrative is not None and tables is not None:
+        return validate_pair(narrative, tables)[1]
+    return validate.validate_graph(store, document_iri)
+
+
+def pair_findings(mapped: list[MappedDocument], findings: list[list[Finding]]) -> list[list[Finding]]:
+    """``findings`` (those of each of ``mapped``, validated alone), with each narrative's read
+    against its tables file where that is among ``mapped`` too."""
+    by_iri = {m.iri: m for m in mapped}
+    out = list(findings)
+    for i, m in enumerate(mapped):
+        tables = by_iri.get(partner_of(m.iri) or "") if m.iri.endswith("/narrative") else None
+        if tables is not None:
+            out[i] = validate_pair(DocumentTriples(m.iri, m.triples, m.shared),
+                                   DocumentTriples(tables.iri, tables.triples, tables.shared))[1]
+    return out
+
+
 def previous_hash(store: Store, document_iri: str) -> str | None:
     """sha256 of the file a document graph was last built from, if it is in the store."""
     q = f"SELECT ?h {{ GRAPH <{document_iri}> {{ <{document_iri}> <{uris.vocab()}sha256> ?h }} }}"
@@ -116,12 +208,42 @@ def build(store: Store, paths: Iterable[str | Path],
                                        else "already in the store from different content: graph replaced",
                                        path.name))
         loaded[mapped.iri] = path.name
+        graphs = {mapped.iri: mapped.triples}
+        partner = partner_of(mapped.iri)
+        other = stored_document(store, partner) if partner else None
+        if other is not None:  # the other file of its disclosure is loaded: the narrative is read against the tables
+            this = DocumentTriples(mapped.iri, mapped.triples, mapped.shared)
+            narrative, tables = (this, other) if mapped.iri.endswith("/narrative") else (other, this)
+            triples, narrative_findings = validate_pair(narrative, tables)
+            graphs[narrative.iri] = triples
+            if narrative is this:
+                findings = narrative_findings
+            else:
+                report_graph = uris.validation_graph(narrative.iri)
+                graphs[report_graph] = validate.report_triples(narrative_findings, narrative.iri)
         for f in findings:
             report.findings[f.severity] = report.findings.get(f.severity, 0) + 1
-        store.replace_graphs(
-            {mapped.iri: mapped.triples,
-             uris.validation_graph(mapped.iri): validate.report_triples(findings, mapped.iri)},
-            shared={mapped.iri: mapped.shared},  # replaces the previous version's contribution
-        )
+        graphs[uris.validation_graph(mapped.iri)] = validate.report_triples(findings, mapped.iri)
+        # one transaction; replaces the previous version's shared contribution (the narrative
+        # rebuilt beside it keeps its own: links are in its graph)
+        store.replace_graphs(graphs, shared={mapped.iri: mapped.shared})
         reports.append(report)
     return reports
+
+
+def drop_documents(store: Store, documents: list[str]) -> None:
+    """Remove documents (graphs, reports, shared contributions) in one transaction; a narrative
+    whose tables file goes is rebuilt alone in the same transaction."""
+    from budgetkg import validate
+
+    graphs: dict[str, list[ox.Triple]] = {}
+    for iri in documents:
+        partner = partner_of(iri)
+        if partner is None or partner in documents or not iri.endswith("/tables"):
+            continue
+        narrative = stored_document(store, partner)
+        if narrative is not None:
+            triples, findings = validate_pair(narrative, None)
+            graphs[partner] = triples
+            graphs[uris.validation_graph(partner)] = validate.report_triples(findings, partner)
+    store.replace_graphs(graphs, dropped=documents)

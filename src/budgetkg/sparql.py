@@ -1,20 +1,21 @@
 """The read-only SPARQL 1.1 endpoint: protocol parsing, safe evaluation, result formats.
 
 Query safety, in order: the endpoint only ever reads the store (pyoxigraph's ``query`` and
-``quads_for_pattern``, neither of which can modify it), refuses update requests with 403, evaluates ``SERVICE`` itself and only
-for endpoints on the allow-list (``federation``: no server-side fetching of other URLs),
-limits the query size (413), the result size (truncation, see ``X-SPARQL-MaxRows``) and the
-wall-clock time (503), counted from the request's arrival, waiting for a worker included.
+``quads_for_pattern``, neither of which can modify it), refuses update requests with 403,
+evaluates ``SERVICE`` itself and only for endpoints on the allow-list (``federation``: no
+server-side fetching of other URLs), limits the query size (413), the result size (truncation,
+see ``X-SPARQL-MaxRows``) and the wall-clock time (503), counted from the request's arrival,
+waiting for a worker included.
 
-pyoxigraph cannot cancel a running query, so a query that is not a point lookup (those are
-read off the quad index, :class:`IndexLookup`, or run inline, see Engine._inline) runs where it
-can be stopped. For a published store (``budgetkg serve``, :class:`~budgetkg.store.Published`) that is a worker process of
-:class:`~budgetkg.querypool.ProcessPool` (``QUERY_WORKERS`` of them, started with the server):
-the worker opens the snapshot the request started from, collects the rows checking the deadline
-between two of them and sends the Outcome back; at the deadline the request is answered 503
-and the worker is killed (SIGKILL) and replaced in the background, so no CPU is spent on the
-query after its answer. A request that cannot get a worker before its deadline is answered 503
-too. Errors keep their statuses (400/403 for syntax, 500 for evaluation errors).
+pyoxigraph cannot cancel a running query, so a query that is not a point lookup (those are read
+off the quad index, :class:`IndexLookup`, or run inline, see Engine._inline) runs where it can be
+stopped. For a published store (``budgetkg serve``, :class:`~budgetkg.store.Published`) that is a
+worker process of :class:`~budgetkg.querypool.ProcessPool` (``QUERY_WORKERS`` of them, started
+with the server): the worker opens the snapshot the request started from, collects the rows
+checking the deadline between two of them and sends the Outcome back; at the deadline the request
+is answered 503 and the worker is killed (SIGKILL) and replaced in the background, so no CPU is
+spent on the query after its answer. A request that cannot get a worker before its deadline is
+answered 503 too. Errors keep their statuses (400/403 for syntax, 500 for evaluation errors).
 
 Other stores (in memory, or a build's read-write folder: tests, scratch stores) cannot be
 opened from another process: their queries run on worker threads that check the deadline between result rows. A

@@ -125,16 +125,22 @@ class Store:
     # -- writing -------------------------------------------------------------------------
 
     def replace_graphs(self, graphs: dict[str, Iterable[ox.Triple]],
-                       shared: dict[str, Iterable[ox.Triple]] | None = None) -> None:
+                       shared: dict[str, Iterable[ox.Triple]] | None = None, dropped: Iterable[str] = ()) -> None:
         """Replace each named graph of ``graphs`` by the given triples and make ``shared[doc]``
         document ``doc``'s whole contribution to ``graph/shared`` (see :meth:`_shared_updates`),
-        all in one transaction. A graph in ``graphs`` but not in ``shared`` keeps its record."""
+        and remove the ``dropped`` documents (graphs, validation reports, contributions), all in
+        one transaction. A graph in ``graphs`` but not in ``shared`` keeps its record."""
         parts: list[str] = []
+        dropped = list(dropped)
+        for graph in (g for doc in dropped for g in (doc, uris.validation_graph(doc))):
+            parts.append(f"DROP SILENT GRAPH <{graph}>")
         for graph, triples in graphs.items():
             parts.append(f"DROP SILENT GRAPH <{graph}>")
             parts.extend(_insert(graph, triples))
-        if shared:
-            parts.extend(self._shared_updates({doc: canonical_lines(t) for doc, t in shared.items()}))
+        changes: dict[str, set[str] | None] = {doc: canonical_lines(t) for doc, t in (shared or {}).items()}
+        changes.update(dict.fromkeys(dropped))
+        if changes:
+            parts.extend(self._shared_updates(changes))
         if parts:
             self.ox.update(" ;\n".join(parts))
         self.ox.flush()
@@ -152,8 +158,9 @@ class Store:
             self.publish()
 
     def drop_documents(self, documents: Iterable[str]) -> None:
-        """Remove source documents: their graphs, validation reports and shared contributions."""
-        self.drop_graphs([g for doc in documents for g in (doc, uris.validation_graph(doc))])
+        """Remove source documents: their graphs, validation reports and shared contributions
+        (``pipeline.drop_documents`` also rebuilds a narrative whose tables file goes)."""
+        self.replace_graphs({}, dropped=documents)
 
     def shared_contribution(self, document: str) -> set[str] | None:
         """The shared triples recorded for ``document`` (N-Triples lines), None if it has no record."""

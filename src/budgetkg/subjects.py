@@ -214,7 +214,7 @@ def _notes(match: Match, headings: tuple[str, ...] = ()) -> tuple[str, str]:
 
 
 def table_rows(store: Store, document_iri: str) -> dict[str, list[TableRow]]:
-    """The functional rows of the document's subject tables, by table kind."""
+    """The functional rows of the subject tables of the document graph ``document_iri``, by table kind."""
     bkg = uris.vocab()
     kinds = ", ".join(f"<{uris.concept('table-kind', k)}>" for k in SUBJECT_TABLES)
     functional = uris.scheme("functional") + "/"
@@ -278,10 +278,21 @@ def _report_key(label: str, match: Match, headings: tuple[str, ...]) -> tuple[st
     return ("path", label)
 
 
-def link_triples(store: Store, document_iri: str) -> list[ox.Triple]:
-    """The triples linking the document's subject figures to the table rows their paths name."""
+#: The properties :func:`link_triples` writes (read off the tables: recomputed when the tables change).
+LINK_PROPERTIES = ("subjectClassification", "subjectRow", "subjectMatch", "subjectMismatch")
+
+
+def without_links(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """``triples`` without those :func:`link_triples` made."""
+    links = {ox.NamedNode(uris.vocab() + p) for p in LINK_PROPERTIES}
+    return [t for t in triples if t.predicate not in links]
+
+
+def link_triples(store: Store, document_iri: str, tables_iri: str | None = None) -> list[ox.Triple]:
+    """The triples linking the document's subject figures to the table rows their paths name: the
+    rows of its own tables, or of ``tables_iri``'s (the tables file of a disclosure published as two)."""
     figures = subject_figures(store, document_iri)
-    tables = table_rows(store, document_iri) if figures else {}
+    tables = table_rows(store, tables_iri or document_iri) if figures else {}
     if not tables:
         return []
     bkg = uris.vocab()

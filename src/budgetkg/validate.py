@@ -723,7 +723,8 @@ def _with_location(finding: Finding, location: Location | None) -> Finding:
     return Finding(**{**finding.__dict__, "location": location})
 
 
-def _sorted(findings: Iterable[Finding]) -> list[Finding]:
+def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """``findings`` without repeats, in report order (rule, severity, focus)."""
     unique = {f.key(): f for f in findings}
     return sorted(unique.values(), key=lambda f: (f.rule, SEVERITIES.index(f.severity), f.focus, f.key()))
 
@@ -733,16 +734,17 @@ def document_graphs(document_iri: str) -> list[str]:
     return [document_iri, uris.ontology_graph(), uris.codelists_graph(), uris.shared_graph()]
 
 
-def validate_graph(store: Store, document_iri: str) -> list[Finding]:
-    """Run every shape on a document's graph (with the ontology, code-list and shared graphs)."""
-    graphs = document_graphs(document_iri)
+def validate_graph(store: Store, document_iri: str, with_graphs: Sequence[str] = ()) -> list[Finding]:
+    """Run every shape on a document's graph (with the ontology, code-list and shared graphs, and
+    ``with_graphs``: the other file of a disclosure published as two, see ``pipeline.validate_pair``)."""
+    graphs = document_graphs(document_iri) + list(with_graphs)
     shapes = load_shapes()
     findings: list[Finding] = []
     for check in core_constraints(shapes):
         findings += run_core_constraint(store, check, graphs)
     for group in constraint_groups(sparql_constraints(shapes)):
         findings += run_sparql_constraints(store, group, graphs)
-    return _sorted(locate(store, findings, graphs))
+    return sorted_findings(locate(store, findings, graphs))
 
 
 def check_datacube_integrity(store: Store) -> list[Finding]:
@@ -750,7 +752,7 @@ def check_datacube_integrity(store: Store) -> list[Finding]:
     findings: list[Finding] = []
     for constraint in sparql_constraints(load_shapes([DATACUBE_FILE])):
         findings += run_sparql_constraint(store, constraint, None)
-    return _sorted(locate(store, findings, None))
+    return sorted_findings(locate(store, findings, None))
 
 
 # -- output --------------------------------------------------------------------------------
@@ -878,7 +880,7 @@ def stored_findings(store: Store, document_iri: str) -> list[Finding]:
         for iri, r in results.items()
     ]
     graphs = document_graphs(document_iri)
-    return _sorted(locate(store, findings, graphs))
+    return sorted_findings(locate(store, findings, graphs))
 
 
 def _figures(values: dict[str, Decimal | str]) -> str:
@@ -890,7 +892,7 @@ def render_text(findings: Sequence[Finding]) -> str:
     if not findings:
         return "No findings.\n"
     lines: list[str] = []
-    for rule, by_rule in groupby(_sorted(findings), key=lambda f: f.rule):
+    for rule, by_rule in groupby(sorted_findings(findings), key=lambda f: f.rule):
         items = list(by_rule)
         lines.append(f"{rule} ({len(items)})")
         for severity, by_sev in groupby(items, key=lambda f: f.severity):
@@ -909,7 +911,7 @@ def _where(location: Location | None) -> str:
 
 
 def _rows(findings: Sequence[Finding]) -> Iterator[list[str]]:
-    for f in _sorted(findings):
+    for f in sorted_findings(findings):
         loc = f.location or Location()
         yield [
             f.rule,
