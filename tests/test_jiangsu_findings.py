@@ -361,9 +361,10 @@ def test_fast_path_equals_pyshacl_for_subjects(procuratorate_2018: tuple[MappedD
     assert _fast_results(scratch, retargeted, graphs) == reference
 
 
-# -- a disclosure published as two files: the text read against the other file's tables -----------------------------
+# -- a disclosure published as two files: the text read against the other file's tables ---------------------------
 
-RD_2019_TEXT, RD_2019_TABLES = "江苏省人大常委会2019年度部门预算公开.pdf", "江苏省人大常委会办公厅2019年部门预算公开表.pdf"
+RD_2019_TEXT = "江苏省人大常委会2019年度部门预算公开.pdf"
+RD_2019_TABLES = "江苏省人大常委会办公厅2019年部门预算公开表.pdf"
 
 
 def _r46_and_rows(store: Store, narrative: str) -> tuple[list[str], int]:

@@ -55,11 +55,13 @@ FINDINGS: dict[str, Counter[tuple[str, str]]] = {
         ("R46-subject-amounts", "Violation"): 1,
         ("R50-growth-rate", "Violation"): 2,
         ("R51-direction", "Violation"): 1,
+        ("R51-yoy-anomaly", "Info"): 15,
         ("R52-repeated", "Violation"): 1,
     }),
     WANLI_2024: Counter({
         ("R46-subject-amounts", "Violation"): 1,
         ("R50-growth-rate", "Violation"): 1,
+        ("R51-yoy-anomaly", "Info"): 4,
         ("R52-repeated", "Violation"): 1,
     }),
     WELFARE: Counter({
@@ -68,7 +70,7 @@ FINDINGS: dict[str, Counter[tuple[str, str]]] = {
         ("S10-national-class", "Violation"): 1,  # the PDF's “7 | 11 | 02”: see test_linking_corpus.py
     }),
     GOV_OFFICE: Counter(),
-    COMMERCE: Counter(),
+    COMMERCE: Counter({("R51-yoy-anomaly", "Info"): 2}),
     FINAL: Counter({
         ("R07-expenditure-columns", "Info"): 4,
         ("R08-table-total", "Info"): 2,
@@ -84,6 +86,22 @@ FINDINGS: dict[str, Counter[tuple[str, str]]] = {
         ("R72-zero-budget", "Warning"): 2,
     }),
 }
+
+
+def _yoy(focus: str, span: str, current: str, previous: str, basis: str, change: str,
+         ratio: str) -> tuple[str, str, str]:
+    """An R51-yoy-anomaly finding (Info, tests/test_anomalies.py): a stated year-on-year change of more than 50 %
+    of the previous amount; ``basis`` says where the previous amount comes from."""
+    return ("R51-yoy-anomaly", focus, f"“{span}”: current {current} 万元, previous {previous} 万元 ({basis}), change "
+            f"{change} 万元: {ratio}% of the previous amount, more than 50 % (a year-on-year anomaly to review)")
+
+
+def _yoy_item(focus: str, year: int, current: str, previous: str, change: str, ratio: str) -> tuple[str, str, str]:
+    """R51-yoy-anomaly on a 项 paragraph of a Shanghai budget: “{year−1}年当年预算执行数为P万元，
+    {year}年预算安排A万元”."""
+    return _yoy(focus, f"{year}年预算安排{current}万元", current, previous,
+                f"stated: “{year - 1}年当年预算执行数为{previous}万元”", change, ratio)
+
 
 #: The text rules' findings (groups C, D, F), by file, with the focus under the document IRI and the
 #: message; each read off the page (pdfplumber text) by hand.
@@ -114,6 +132,24 @@ TEXT_MESSAGES: dict[str, set[tuple[str, str, str]]] = {
         ("R51-direction", "paragraph/6.5/figure/4",
          "“比2022年预算增加1421.25万元”: current 0 万元, stated increase 1421.25 万元: the previous amount would be "
          "-1421.25 (negative: the direction or the amount is wrong; rounding envelope 0.005)"),
+        # pp.6–9, the 项 paragraphs: 上年执行数 → 预算安排 changing by more than 50 % (R51-yoy-anomaly, Info); not
+        # reported: p.6 items with 执行数 0 (6.12 0 → 60.13, 8.2 0 → 0.31: no ratio) and the 0万元 of 6.5 above
+        # (its previous amount would be negative: R51-direction's). 7.23 is the 441.25 copied from 7.20 (R52, R46)
+        _yoy_item("paragraph/6.10/figure/1", 2023, "2.63", "1.48", "1.15", "77.7027"),
+        _yoy_item("paragraph/6.14/figure/2", 2023, "45.41", "11.67", "33.74", "289.1174"),
+        _yoy_item("paragraph/7.11/figure/1", 2023, "20.00", "12.04", "7.96", "66.113"),
+        _yoy_item("paragraph/7.13/figure/2", 2023, "21.50", "14.00", "7.5", "53.5714"),
+        _yoy_item("paragraph/7.15/figure/2", 2023, "17.72", "8.61", "9.11", "105.8072"),
+        _yoy_item("paragraph/7.18/figure/2", 2023, "5.21", "1.79", "3.42", "191.0615"),
+        _yoy_item("paragraph/7.2/figure/2", 2023, "14.62", "4.17", "10.45", "250.5995"),
+        _yoy_item("paragraph/7.20/figure/2", 2023, "441.25", "274.85", "166.4", "60.5421"),
+        _yoy_item("paragraph/7.23/figure/2", 2023, "441.25", "132.59", "308.66", "232.7928"),
+        _yoy_item("paragraph/8.10/figure/2", 2023, "30.00", "5.00", "25", "500"),
+        _yoy_item("paragraph/8.12/figure/2", 2023, "1331.27", "692.63", "638.64", "92.2051"),
+        _yoy_item("paragraph/8.17/figure/2", 2023, "144.55", "75.95", "68.6", "90.3226"),
+        _yoy_item("paragraph/8.23/figure/2", 2023, "1822.95", "1096.67", "726.28", "66.2259"),
+        _yoy_item("paragraph/9.13/figure/2", 2023, "1450.00", "3853.06", "-2403.06", "-62.3676"),
+        _yoy_item("paragraph/9.8/figure/2", 2023, "775.00", "1576.05", "-801.05", "-50.8264"),
     },
     WANLI_2024: {
         # p.9 item 31: “…住房公积金（项）”350.35万元 … 2023年当年预算执行数为348.52万元，2024年预算安排352.67万元
@@ -129,6 +165,24 @@ TEXT_MESSAGES: dict[str, set[tuple[str, str, str]]] = {
          "text “2024年预算安排352.67万元”: 住房保障支出（类）住房改革支出（款）住房公积金（项） 352.67 万元 ≠ "
          "2024年部门一般公共预算支出功能分类预算表 (2210201, total) 3,503,499 元 "
          "(both rounded to the coarser precision; diff 2.32 in 万元, rounding envelope 0.01)"),
+        # p.32: 2024年“三公”经费预算数为47.91万元，比2023年预算增加25万元 (the 2023 table: 22.91),
+        # （二）公务用车购置及运行费46.56万元，比2023年预算增加25万元; not reported: 公务用车购置费25万元，
+        # 比2023年预算增加25万元 (previous 0)
+        _yoy("paragraph/32.3/figure/2", "比2023年预算增加25万元", "47.91", "22.91", "current − change", "25",
+             "109.1227"),
+        _yoy("paragraph/32.5/figure/2", "比2023年预算增加25万元", "46.56", "21.56", "current − change", "25",
+             "115.9555"),
+        # p.6–7 项 paragraphs; not reported: 7.6 (2023年当年预算执行数为0.00万元)
+        _yoy_item("paragraph/6.10/figure/2", 2024, "25.77", "60.13", "-34.36", "-57.1429"),
+        _yoy_item("paragraph/7.2/figure/1", 2024, "30.00", "15.00", "15", "100"),
+    },
+    # p.7: 支出预算37,151.47万元，其中：财政拨款支出预算37,151.47万元，比2024年预算增加24,491.71万元 and the
+    # 一般公共预算拨款 sentence after it (the same change, stated twice)
+    COMMERCE: {
+        _yoy("paragraph/7.4/figure/3", "比2024年预算增加24,491.71万元", "37,151.47", "12659.76", "current − change",
+             "24491.71", "193.4611"),
+        _yoy("paragraph/7.5/figure/2", "比2024年预算增加24,491.71万元", "37,151.47", "12659.76", "current − change",
+             "24491.71", "193.4611"),
     },
     WELFARE: {
         # p.6 item 4: “社会保障和就业支出（类）社会福利（款）社会福利事业单位（项）”738.66万元 …
