@@ -22,7 +22,7 @@ import pytest
 from budgetkg.app import create_app
 from budgetkg.config import base_iri
 from budgetkg.render import QB
-from budgetkg.sparql import QUERY_WORKERS, Engine
+from budgetkg.sparql import QUERY_PROCESSES, QUERY_WORKERS, Engine
 from budgetkg.store import PUBLISHED, Published, Store
 
 try:  # tests/ as a package (tests/__init__.py) or as a plain folder on sys.path
@@ -95,7 +95,7 @@ def test_runaway_query_is_killed_at_its_deadline_and_replaced(
     engine: Engine = app.state.engine
     with LiveServer(app) as url, httpx.Client(base_url=url, timeout=30) as client:
         before = engine.worker_pids()
-        assert len(before) == QUERY_WORKERS and os.getpid() not in before
+        assert len(before) == QUERY_PROCESSES and os.getpid() not in before
         started = time.monotonic()
         r = client.post("/sparql", data={"query": RUNAWAY})
         elapsed = time.monotonic() - started
@@ -103,7 +103,7 @@ def test_runaway_query_is_killed_at_its_deadline_and_replaced(
         assert elapsed < LIMIT + 0.3
         # The worker that ran it is killed and reaped (no zombie: /proc/PID is gone) and a
         # replacement, ready for queries, fills the pool again.
-        _wait_for(lambda: len(engine.worker_pids()) == QUERY_WORKERS and engine.worker_pids() != before)
+        _wait_for(lambda: len(engine.worker_pids()) == QUERY_PROCESSES and engine.worker_pids() != before)
         after = engine.worker_pids()
         (killed,) = set(before) - set(after)
         (replacement,) = set(after) - set(before)
@@ -138,15 +138,16 @@ def test_a_flood_of_runaway_queries_leaves_nothing_running(folder: tuple[Path, S
             t.start()
         for t in flood:
             t.join()
-        # Each worker ran one and was killed at its deadline; the others waited for a worker
-        # until theirs (or got a replacement, and were killed in turn).
+        # Every slot ran one, and each process was killed at the first deadline of its queries
+        # (those beside it ran again until theirs); the others waited for a slot until theirs
+        # (or got one on a replacement, and were killed in turn).
         timed_out = f"Query timed out: it ran longer than {LIMIT:g} s.\n"
         busy = f"Server busy: the query could not start within {LIMIT:g} s.\n"
         assert len(answers) == 2 * QUERY_WORKERS and {status for status, _, _ in answers} == {503}
         assert {text for _, text, _ in answers} <= {timed_out, busy}
-        assert sum(text == timed_out for _, text, _ in answers) >= QUERY_WORKERS
+        assert sum(text == timed_out for _, text, _ in answers) >= QUERY_PROCESSES
         assert max(took for _, _, took in answers) < LIMIT + 0.5
-        _wait_for(lambda: len(engine.worker_pids()) == QUERY_WORKERS and not before & set(engine.worker_pids()))
+        _wait_for(lambda: len(engine.worker_pids()) == QUERY_PROCESSES and not before & set(engine.worker_pids()))
         after = engine.worker_pids()
         assert all(not Path(f"/proc/{pid}").exists() for pid in before)
         _assert_idle(after)
@@ -226,3 +227,45 @@ def test_worker_processes_answer_exactly_as_worker_threads(
             assert answers[0] == answers[1], params
             seen.append((answers[0][0][0], answers[0][0][2]))
     assert seen == [(200, None)] * 3 + [(200, "100")] + [(200, None)] * 2 + [(400, None), (403, None), (400, None)]
+
+
+def test_a_query_beside_a_killed_one_runs_again_and_answers(folder: tuple[Path, Store, set[ox.Quad]]) -> None:
+    # One process of two threads: a runaway query and an honest one share it. At the runaway's deadline the
+    # process is killed (nothing computes on), and the honest query, stopped with it, runs again on the
+    # replacement and answers exactly, within its own deadline.
+    import asyncio
+
+    from budgetkg.querypool import ProcessPool
+    from budgetkg.render import XSD
+    from budgetkg.sparql import ProtocolRequest, Rejected
+
+    path, writer, _ = folder
+    engine = Engine(Published(path), timeout_s=20.0, max_results=100)
+    engine.processes = ProcessPool(1, lambda: engine.store.current().path, slots=2)  # type: ignore[union-attr]
+    amounts = sum(1 for _ in writer.ox.quads_for_pattern(None, ox.NamedNode(BKG + "amount"), None))
+    # ~amounts³ rows counted: long enough to be running at the runaway's deadline
+    honest = (f"SELECT (COUNT(*) AS ?n) WHERE {{ ?a <{BKG}amount> ?x . ?b <{BKG}amount> ?y . "
+              f"?c <{BKG}amount> ?z }}")
+
+    async def scenario() -> None:
+        await engine.start()
+        try:
+            before = engine.worker_pids()
+            runaway = asyncio.ensure_future(
+                engine.run(ProtocolRequest(RUNAWAY), arrived=time.monotonic() - 20.0 + LIMIT))
+            await asyncio.sleep(0.1)  # the runaway has its slot
+            started = time.monotonic()
+            stopped, answered = await asyncio.gather(runaway, engine.run(ProtocolRequest(honest)),
+                                                     return_exceptions=True)
+            took = time.monotonic() - started
+            assert isinstance(stopped, Rejected) and stopped.status == 503
+            assert answered.rows == [[ox.Literal(str(amounts**3), datatype=ox.NamedNode(XSD + "integer"))]]  # type: ignore[union-attr]
+            assert took > LIMIT - 0.1  # it was running when its process was killed, and ran again after
+            while len(engine.worker_pids()) != 1 or engine.worker_pids() == before:  # the replacement
+                await asyncio.sleep(0.02)
+            assert not Path(f"/proc/{before[0]}").exists()
+            _assert_idle(engine.worker_pids())
+        finally:
+            engine.close()
+
+    asyncio.run(scenario())

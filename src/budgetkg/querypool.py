@@ -2,15 +2,24 @@
 
 pyoxigraph cannot cancel a running query, so a query that must be stoppable runs where it can
 be stopped: in a worker process, killed (SIGKILL) at its deadline. :class:`ProcessPool` keeps
-``size`` such processes, each talking to the server over its own socket pair (a length-prefixed
-pickle each way, no executor in between): the request names the published snapshot folder the
-server answered the request from; the worker opens it read-only (taking the shared ``flock``
-that keeps the writer from deleting it, see :func:`budgetkg.store.open_published`), keeps it
-open while later requests name the same folder, and answers with an :class:`Outcome` or the
-kind and message of the error. Workers are started with ``multiprocessing``'s ``forkserver``
-context: the server process has RocksDB and threads open and must never be forked; the fork
-server is a fresh interpreter that imports this module once, so a replacement forks from it in
-milliseconds instead of starting Python again.
+``size`` such processes, each running up to ``slots`` queries at once on its own threads and
+talking to the server over its own socket pair (length-prefixed pickles each way, every request
+and reply tagged with its number, no executor in between). Queries share their process's open
+snapshot, hence its RocksDB block cache: concurrent scans of one store in one process reuse
+each other's blocks, where separate processes each read and decompress them (bench_serve's
+whole-store aggregate at 16 connections: 3.2–3.5 queries/s with one query per process, ~4.6/s
+with eight threads sharing one store, as `oxigraph serve`). The price of sharing: killing a
+process for one query's deadline stops the queries beside it, which the server then runs again
+on another worker (:class:`WorkerLost`), within their own deadlines.
+
+The request names the published snapshot folder the server answered the request from; the
+worker opens it read-only (taking the shared ``flock`` that keeps the writer from deleting it,
+see :func:`budgetkg.store.open_published`), keeps it open while requests name it, lets go of it
+once no request uses it and a newer one was asked for (or, idle, once it is superseded), and
+answers with an :class:`Outcome` or the kind and message of the error. Workers are started
+with ``multiprocessing``'s ``forkserver`` context: the server process has RocksDB and threads
+open and must never be forked; the fork server is a fresh interpreter that imports this module
+once, so a replacement forks from it in milliseconds instead of starting Python again.
 
 Stores that cannot be opened from another process (in memory, or a build's read-write folder)
 are evaluated on threads (:mod:`budgetkg.sparql`), with the same :func:`evaluate`.
@@ -31,10 +40,11 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -178,20 +188,33 @@ Failure = tuple[str, str]
 Reply = Outcome | Failure
 
 
-def _write(stream: IO[bytes], message: object) -> None:
+def _send(sock: socket.socket, lock: threading.Lock, message: object) -> None:
+    """One length-prefixed pickle, whole (request threads share the socket)."""
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(len(data).to_bytes(_HEADER, "little"))
-    stream.write(data)
-    stream.flush()
+    with lock:
+        sock.sendall(len(data).to_bytes(_HEADER, "little") + data)
 
 
-def _read(stream: IO[bytes]) -> WorkerRequest | None:
-    """The next request, or None once the server has closed its end (or died)."""
-    header = stream.read(_HEADER)
-    if len(header) < _HEADER:
+def _receive_exactly(sock: socket.socket, size: int) -> bytes | None:
+    chunks: list[bytes] = []
+    while size:
+        chunk = sock.recv(min(size, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def _receive(sock: socket.socket) -> tuple[int, WorkerRequest] | None:
+    """The next tagged request, or None once the server has closed its end (or died). Read
+    straight off the socket, unbuffered: ``select`` on it then tells whether one is waiting."""
+    header = _receive_exactly(sock, _HEADER)
+    data = _receive_exactly(sock, int.from_bytes(header, "little")) if header is not None else None
+    if data is None:
         return None
-    request: WorkerRequest = pickle.loads(stream.read(int.from_bytes(header, "little")))
-    return request
+    message: tuple[int, WorkerRequest] = pickle.loads(data)
+    return message
 
 
 def _answer(snapshot: Store, request: WorkerRequest) -> Reply:
@@ -223,41 +246,89 @@ def _superseded(snapshot: Store) -> bool:
         return False
 
 
-def serve(sock: socket.socket, current: str | None) -> None:
-    """A worker process: answer requests one at a time until the server closes its end.
+class _Snapshots:
+    """The snapshots a worker process has open, shared by its request threads.
+
+    A snapshot is opened by the first request naming it and closed once no request uses it and
+    a newer one has been asked for; the newest stays open between requests (its caches warm),
+    until it is superseded (:meth:`let_go_if_superseded`, while the worker is idle)."""
+
+    def __init__(self, current: str | None) -> None:
+        self._lock = threading.Lock()
+        self._open: dict[str, Store] = {}
+        self._users: dict[str, int] = {}
+        self._newest = current
+        if current is not None:
+            with contextlib.suppress(OSError):  # deleted meanwhile: the first request names another
+                self._open[current] = _open(current)
+                self._users[current] = 0
+
+    def acquire(self, path: str) -> Store:
+        with self._lock:
+            store = self._open.get(path)
+            if store is None:
+                store = self._open[path] = _open(path)
+                self._users[path] = 0
+            self._users[path] += 1
+            self._newest = path
+            return store
+
+    def release(self, path: str) -> None:
+        with self._lock:
+            self._users[path] -= 1
+            for old in [p for p, n in self._users.items() if n == 0 and p != self._newest]:
+                self._close(old)
+
+    def busy(self) -> bool:
+        with self._lock:
+            return any(self._users.values())
+
+    def let_go_if_superseded(self) -> None:
+        with self._lock:
+            for path in [p for p, n in self._users.items() if n == 0 and _superseded(self._open[p])]:
+                self._close(path)
+
+    def _close(self, path: str) -> None:
+        self._open.pop(path).close()
+        del self._users[path]
+
+
+def _run(snapshots: _Snapshots, sock: socket.socket, lock: threading.Lock, rid: int, request: WorkerRequest) -> None:
+    """Answer one request on this thread (pyoxigraph results stay on the thread that made them)."""
+    reply: Reply
+    try:
+        snapshot = snapshots.acquire(request.snapshot)
+    except OSError as err:
+        reply = ("os", str(err))
+    else:
+        try:
+            reply = _answer(snapshot, request)
+        finally:
+            snapshots.release(request.snapshot)
+    with contextlib.suppress(OSError):  # the server is gone: nobody to answer
+        _send(sock, lock, (rid, reply))
+
+
+def serve(sock: socket.socket, current: str | None, slots: int = 1) -> None:
+    """A worker process: answer requests, up to ``slots`` at once, until the server closes its end.
 
     ``current``, the snapshot the server reads now, is opened before the worker says it is
     ready, so that its first query does not wait for that."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which then stops us
-    snapshot: Store | None = None
-    if current is not None:
-        with contextlib.suppress(OSError):  # deleted meanwhile: the first request names another
-            snapshot = _open(current)
-    stream = sock.makefile("rwb")
-    stream.write(READY)
-    stream.flush()
+    snapshots = _Snapshots(current)
+    lock = threading.Lock()
+    sock.sendall(READY)
+    threads = ThreadPoolExecutor(max_workers=slots, thread_name_prefix="query")
     while True:
         # Idle: let go of a snapshot that is no longer current (the writer deletes it once
-        # nobody holds it), looking every IDLE_CHECK_S. The server sends one request at a time
-        # and waits for its answer, so nothing is left in the stream's buffer while we wait.
-        while snapshot is not None and not select.select([sock], [], [], IDLE_CHECK_S)[0]:
-            if _superseded(snapshot):
-                snapshot.close()
-                snapshot = None
-        request = _read(stream)
-        if request is None:
+        # nobody holds it), looking every IDLE_CHECK_S.
+        while not snapshots.busy() and not select.select([sock], [], [], IDLE_CHECK_S)[0]:
+            snapshots.let_go_if_superseded()
+        message = _receive(sock)
+        if message is None:
+            threads.shutdown(wait=False, cancel_futures=True)
             return
-        reply: Reply
-        try:
-            if snapshot is None or str(snapshot.path) != request.snapshot:
-                if snapshot is not None:
-                    snapshot.close()
-                snapshot = None
-                snapshot = _open(request.snapshot)
-            reply = _answer(snapshot, request)
-        except OSError as err:
-            reply = ("os", str(err))
-        _write(stream, reply)
+        threads.submit(_run, snapshots, sock, lock, *message)
 
 
 def raise_failure(failure: Failure) -> None:
@@ -269,20 +340,72 @@ def raise_failure(failure: Failure) -> None:
 # -- the pool, in the server ------------------------------------------------------------------
 
 
+class WorkerLost(Exception):
+    """The worker process running a request is gone before answering it. ``killed``: the pool
+    killed it (another request's deadline, or its client gone), so this request did nothing
+    wrong and may run again elsewhere; otherwise the process died by itself (500)."""
+
+    def __init__(self, killed: bool) -> None:
+        super().__init__("the query worker process was stopped" if killed else "the query worker process exited")
+        self.killed = killed
+
+
 @dataclass(eq=False)
 class Worker:
-    """One worker process and the server's end of its socket pair."""
+    """One worker process, the server's end of its socket pair, and the requests it is running."""
 
     process: BaseProcess
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
+    pending: dict[int, asyncio.Future[Reply]] = field(default_factory=dict)
+    killed: bool = False
+    _next: int = 0
+    _listener: asyncio.Task[None] | None = None
+
+    def listen(self) -> None:
+        """Start reading its replies (on the running event loop), each to the request it answers."""
+        self._listener = asyncio.ensure_future(self._replies())
+
+    async def _replies(self) -> None:
+        try:
+            while True:
+                size = int.from_bytes(await self.reader.readexactly(_HEADER), "little")
+                rid, reply = pickle.loads(await self.reader.readexactly(size))
+                waiting = self.pending.pop(rid, None)
+                if waiting is not None and not waiting.done():
+                    waiting.set_result(reply)
+        except (asyncio.IncompleteReadError, ConnectionError, OSError, asyncio.CancelledError):
+            self.fail()
+
+    def fail(self) -> None:
+        """Every request still running here ends with :class:`WorkerLost`."""
+        for waiting in self.pending.values():
+            if not waiting.done():
+                waiting.set_exception(WorkerLost(self.killed))
+        self.pending.clear()
 
     async def call(self, request: WorkerRequest) -> Reply:
-        data = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+        if self._listener is None or self._listener.done():
+            raise WorkerLost(self.killed)
+        rid, self._next = self._next, self._next + 1
+        waiting: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
+        self.pending[rid] = waiting
+        data = pickle.dumps((rid, request), protocol=pickle.HIGHEST_PROTOCOL)
         self.writer.write(len(data).to_bytes(_HEADER, "little") + data)
-        size = int.from_bytes(await self.reader.readexactly(_HEADER), "little")
-        reply: Reply = pickle.loads(await self.reader.readexactly(size))
-        return reply
+        try:
+            return await waiting
+        finally:
+            self.pending.pop(rid, None)
+
+    def stop(self) -> None:
+        """Kill the process (SIGKILL: it only ever reads) and end what it was running."""
+        self.killed = True
+        with contextlib.suppress(ProcessLookupError, TypeError):
+            os.kill(self.process.pid, signal.SIGKILL)  # type: ignore[arg-type]
+        self.writer.close()
+        if self._listener is not None:
+            self._listener.cancel()
+        self.fail()
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -318,15 +441,17 @@ def _without_main() -> Iterator[None]:
 
 
 class ProcessPool:
-    """``size`` worker processes; a killed one is replaced in the background."""
+    """``size`` worker processes of ``slots`` query threads each; a killed one is replaced in
+    the background."""
 
-    def __init__(self, size: int, current: Callable[[], Path | None]) -> None:
+    def __init__(self, size: int, current: Callable[[], Path | None], slots: int = 1) -> None:
         """``current()``: the snapshot folder the server reads now (a new worker opens it)."""
         self.size = size
+        self.slots = slots
         self.current = current
-        # Last in, first out: at low load one worker answers most queries, and its process's
-        # caches (RocksDB blocks, CPU) stay warm; first in, first out made a 7.3 ms aggregate
-        # 8.2 ms (bench_serve's store of 100,000 observations).
+        # One entry per free slot. Last in, first out: at low load one worker answers most
+        # queries, and its process's caches (RocksDB blocks, CPU) stay warm; first in, first out
+        # made a 7.3 ms aggregate 8.2 ms (bench_serve's store of 100,000 observations).
         self.idle: asyncio.Queue[Worker] = asyncio.LifoQueue()
         self.workers: set[Worker] = set()  # started and ready, idle or busy
         self.started = False
@@ -356,8 +481,8 @@ class ProcessPool:
         ours, theirs = socket.socketpair()
         with _STARTING, _without_main():
             current = self.current()
-            process = _context().Process(target=serve, args=(theirs, None if current is None else str(current)),
-                                         name="budgetkg-query", daemon=True)
+            process = _context().Process(target=serve, name="budgetkg-query", daemon=True,
+                                         args=(theirs, None if current is None else str(current), self.slots))
             process.start()
         theirs.close()
         return process, ours
@@ -386,21 +511,36 @@ class ProcessPool:
             return False
         self._failures = 0
         worker = Worker(process, reader, writer)
+        worker.listen()
         self.workers.add(worker)
-        self.idle.put_nowait(worker)
+        for _ in range(self.slots):
+            self.idle.put_nowait(worker)
         return True
 
+    def free(self) -> bool:
+        """Whether a slot of a live worker is free now."""
+        return any(w in self.workers for w in self.idle._queue)  # type: ignore[attr-defined]
+
+    async def acquire(self) -> Worker:
+        """A free slot of a live worker (waiting for one); slots of discarded workers are skipped."""
+        while True:
+            worker = await self.idle.get()
+            if worker in self.workers:
+                return worker
+
     def release(self, worker: Worker) -> None:
-        """Give back a worker that answered (its socket holds nothing more)."""
-        self.idle.put_nowait(worker)
+        """Give back a slot whose request was answered (or whose worker is gone: skipped later)."""
+        if worker in self.workers:
+            self.idle.put_nowait(worker)
 
     def discard(self, worker: Worker) -> None:
         """Kill a worker whose state is unknown (deadline passed, request cancelled, broken
-        socket) and start a replacement in the background."""
+        socket) and start a replacement in the background; the requests it was running beside
+        end with :class:`WorkerLost` (``killed``). Once per worker."""
+        if worker not in self.workers:
+            return
         self.workers.discard(worker)
-        with contextlib.suppress(ProcessLookupError, TypeError):
-            os.kill(worker.process.pid, signal.SIGKILL)  # type: ignore[arg-type]
-        worker.writer.close()
+        worker.stop()
         self._replace_soon(worker.process)
 
     def _replace_soon(self, dead: BaseProcess | None) -> None:
@@ -444,9 +584,7 @@ class ProcessPool:
         self._closed = True
         workers, self.workers = list(self.workers), set()
         for worker in workers:
-            with contextlib.suppress(ProcessLookupError, TypeError):
-                os.kill(worker.process.pid, signal.SIGKILL)  # type: ignore[arg-type]
-            worker.writer.close()
+            worker.stop()
         for worker in workers:
             worker.process.join(timeout=10)
         for task in list(self._tasks):

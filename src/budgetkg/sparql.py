@@ -10,12 +10,14 @@ waiting for a worker included.
 pyoxigraph cannot cancel a running query, so a query that is not a point lookup (those are read
 off the quad index, :class:`IndexLookup`, or run inline, see Engine._inline) runs where it can be
 stopped. For a published store (``budgetkg serve``, :class:`~budgetkg.store.Published`) that is a
-worker process of :class:`~budgetkg.querypool.ProcessPool` (``QUERY_WORKERS`` of them, started
-with the server): the worker opens the snapshot the request started from, collects the rows
-checking the deadline between two of them and sends the Outcome back; at the deadline the request
-is answered 503 and the worker is killed (SIGKILL) and replaced in the background, so no CPU is
-spent on the query after its answer. A request that cannot get a worker before its deadline is
-answered 503 too. Errors keep their statuses (400/403 for syntax, 500 for evaluation errors).
+worker process of :class:`~budgetkg.querypool.ProcessPool` (``QUERY_PROCESSES`` of them, started
+with the server, each running up to ``QUERY_WORKERS // QUERY_PROCESSES`` queries on threads): the
+worker opens the snapshot the request started from, collects the rows checking the deadline
+between two of them and sends the Outcome back; at the deadline the request is answered 503 and
+the worker is killed (SIGKILL) and replaced in the background, so no CPU is spent on the query
+after its answer; the queries running beside it in that process run again on another worker
+(querypool.WorkerLost). A request that cannot get a worker before its deadline is answered 503
+too. Errors keep their statuses (400/403 for syntax, 500 for evaluation errors).
 
 Other stores (in memory, or a build's read-write folder: tests, scratch stores) cannot be
 opened from another process: their queries run on worker threads that check the deadline between result rows. A
@@ -59,13 +61,17 @@ from budgetkg.negotiate import (
     content_type,
     negotiate,
 )
-from budgetkg.querypool import Outcome, ProcessPool, WorkerRequest, evaluate, raise_failure
+from budgetkg.querypool import Outcome, ProcessPool, WorkerLost, WorkerRequest, evaluate, raise_failure
 from budgetkg.render import RDF_TYPE, RDFS, SD, VOID
 from budgetkg.store import Published, Store
 
 #: Bounds that are not constructor arguments.
 MAX_QUERY_BYTES = 64 * 1024
-QUERY_WORKERS = 4
+#: Queries run at once (worker processes × threads for a published store, threads otherwise).
+QUERY_WORKERS = 8
+#: Worker processes for a published store, each running QUERY_WORKERS / QUERY_PROCESSES queries
+#: on threads that share its snapshot's block cache (see budgetkg.querypool).
+QUERY_PROCESSES = 2
 #: Extra threads for workers left behind in a long Oxigraph step (see the module docstring).
 ABANDONED_WORKERS = 4
 #: Rows a point lookup may have and still be answered on the event loop (Engine._inline).
@@ -395,7 +401,8 @@ class Engine:
         #: Worker processes, for a published store: another process can open its snapshots.
         self.processes: ProcessPool | None = None
         if isinstance(store, Published):
-            self.processes = ProcessPool(QUERY_WORKERS, lambda: store.current().path)
+            self.processes = ProcessPool(QUERY_PROCESSES, lambda: store.current().path,
+                                         slots=QUERY_WORKERS // QUERY_PROCESSES)
         self.pool = ThreadPoolExecutor(max_workers=QUERY_WORKERS + ABANDONED_WORKERS, thread_name_prefix="sparql")
         self._slots: asyncio.Semaphore | None = None  # made on the server's event loop
 
@@ -472,28 +479,35 @@ class Engine:
 
     async def _in_process(self, pool: ProcessPool, store: Store, text: str, kwargs: dict[str, object],
                           deadline: float) -> Outcome:
-        """Evaluate on a worker process; at the deadline it is killed and replaced."""
+        """Evaluate on a worker process; at the deadline it is killed and replaced. A request
+        whose worker was killed for another's sake runs again on another, within its deadline."""
         if not pool.started:  # an app run without its lifespan (start-up) events
             await pool.start()
-        worker = await self._admit(not pool.idle.empty(), pool.idle.get, deadline)
-        if time.monotonic() >= deadline:  # waited in line until the end: no need to kill a worker
+        while True:
+            worker = await self._admit(pool.free(), pool.acquire, deadline)
+            if time.monotonic() >= deadline:  # waited in line until the end: no need to kill a worker
+                pool.release(worker)
+                raise QueryTimeout
+            request = WorkerRequest(str(store.path), text, kwargs, base_iri(), deadline, self.max_results)
+            try:
+                async with asyncio.timeout(max(deadline - time.monotonic(), 0)):
+                    reply = await worker.call(request)
+            except WorkerLost as lost:
+                if lost.killed:
+                    continue  # stopped for another request (its deadline, its client gone): run again
+                pool.discard(worker)
+                raise OSError(str(lost)) from None
+            except BaseException as err:  # deadline, client gone (cancelled), broken socket: its state is unknown
+                pool.discard(worker)
+                if isinstance(err, TimeoutError):
+                    raise QueryTimeout from None
+                if isinstance(err, ConnectionError):
+                    raise OSError("the query worker process exited") from None
+                raise
             pool.release(worker)
-            raise QueryTimeout
-        request = WorkerRequest(str(store.path), text, kwargs, base_iri(), deadline, self.max_results)
-        try:
-            async with asyncio.timeout(max(deadline - time.monotonic(), 0)):
-                reply = await worker.call(request)
-        except BaseException as err:  # deadline, client gone (cancelled), worker died: its state is unknown
-            pool.discard(worker)
-            if isinstance(err, TimeoutError):
-                raise QueryTimeout from None
-            if isinstance(err, (asyncio.IncompleteReadError, ConnectionError)):
-                raise OSError("the query worker process exited") from None
-            raise
-        pool.release(worker)
-        if not isinstance(reply, Outcome):
-            raise_failure(reply)
-        return reply  # type: ignore[return-value]
+            if not isinstance(reply, Outcome):
+                raise_failure(reply)
+            return reply  # type: ignore[return-value]
 
     async def _in_thread(self, store: Store, text: str, kwargs: dict[str, object], deadline: float) -> Outcome:
         """Evaluate on a worker thread; at the deadline it is abandoned (module docstring)."""
