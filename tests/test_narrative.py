@@ -455,7 +455,8 @@ def test_reason_clauses_of_corpus_passages() -> None:
 
 def test_item_fee_and_another_years_figure_are_not_the_total(tmp_path) -> None:
     # 江苏省委办公厅 2017: "因公出国（境）费用预算支出 70 万元" is the 三公 item (费用 as 费), not the year's
-    # expenditure; 江苏省政协办公厅 2017: the 2016 figure a 2017 budget compares with is not its total
+    # expenditure; 江苏省政协办公厅 2017: the 2016 figure a 2017 budget compares with is not its total but the
+    # previous year's budget (figure kind previous-budget), and the change stated after it is a change against it
     text = ("（五）“三公”经费预算情况说明\n1．因公出国（境）费用预算支出 70 万元，本年数与上年预算数一致。\n"
             "2017 年度部门支出预算安排与 2016 年度相比（2016 年度部门支出预算安排为8,648.07万元），增加498.72万元。\n"
             "2017 年度部门支出预算安排9,146.79万元。\n")
@@ -463,8 +464,15 @@ def test_item_fee_and_another_years_figure_are_not_the_total(tmp_path) -> None:
     path.write_text(text, encoding="utf-8")
     doc = SourceDocument.of(path, text.encode(), media_type="text/plain", encoding="utf-8", reader="test",
                             blocks=[Paragraph(line, i + 1) for i, line in enumerate(text.splitlines())])
-    got = [(s.indicator, s.kind, s.printed) for s in narrative.extract(doc, 2017)]
-    assert got == [("outbound-travel", "amount", "70"), ("expenditure-total", "amount", "9,146.79")]
+    statements = narrative.extract(doc, 2017)
+    got = [(s.indicator, s.kind, s.printed, s.reference_year, s.compared_with) for s in statements]
+    assert got == [("outbound-travel", "amount", "70", None, None),
+                   ("expenditure-total", "previous-budget", "8,648.07", 2016, None),
+                   ("expenditure-total", "change", "498.72", 2016, 1),
+                   ("expenditure-total", "amount", "9,146.79", None, None)]
     # the same text in a 2016 budget: the 2016 figure is its own year's
     got = [(s.indicator, s.kind, s.printed) for s in narrative.extract(doc, 2016)]
     assert ("expenditure-total", "amount", "8,648.07") in got
+    # in a 2015 budget both name later years: neither this year's amount nor a previous budget (left out)
+    got = [(s.indicator, s.kind, s.printed) for s in narrative.extract(doc, 2015)]
+    assert got == [("outbound-travel", "amount", "70")]

@@ -26,7 +26,11 @@ them: 决算数小于/大于/同预算数持平, ``bkg:statedComparison``), and 
 (“…（类）…（款）…（项）”A万元 … 2022年当年预算执行数为P万元，2023年预算安排A万元: indicator
 ``classification-subject`` labelled with the path, ``previous-outturn`` P; a Jiangsu item printing part of its
 path, “1.人大事务（款）行政运行（项）支出6372.32万元” under “（一）一般公共服务（类）”, is labelled with the whole
-path and keeps the headings it took levels from: :func:`_item_path`). Percentages (growth rates
+path and keeps the headings it took levels from: :func:`_item_path`), and a previous year's budget a sentence
+states as an amount (“与 2016 年度相比（2016 年度部门支出预算安排为8,648.07万元），增加498.72万元” in a 2017 budget;
+上年…预算为 X: figure kind ``previous-budget``, the year it names as ``reference_year``, never this year's amount),
+with the year's amount of its indicator and the change the sentence sets against it (``bkg:comparedWith``); a figure
+naming another year that is not a previous budget (a later year, an outturn) is left out. Percentages (growth rates
 增长 6.59%, shares 占 45.78%, completion rates 完成年初预算的 95.45%) are ``bkg:NarrativePercentage``
 statements of their own (``{paragraph}/percentage/{n}``), with the number and sign as written and,
 when the text states the rate right after the figure it is computed from, ``bkg:rateOf`` that figure.
@@ -99,7 +103,7 @@ class Statement:
     paragraph: str  # the paragraph's key (budgetkg.model.paragraph_keys)
     ordinal: int  # 1-based position among the statements of its paragraph
     indicator: str  # notation of a code:narrative-indicator concept
-    kind: str  # "amount" | "change"
+    kind: str  # "amount" | "change" | "previous-outturn" | "previous-budget" | "initial-budget" | "final-outturn"
     amount: Decimal  # as written (a change: its magnitude)
     printed: str  # the number as written ("0.30", "1,212.12"); "" for a change stated in words (持平)
     unit: str | None  # unit concept notation as written (wan-yuan, yuan…); None for 持平
@@ -109,11 +113,12 @@ class Statement:
     sentence: str
     label: str  # the label as printed (project or item name), "" when the indicator says it all
     direction: str = ""  # change: increase | decrease | flat
-    reference_year: int | None = None  # change: the year compared with
+    reference_year: int | None = None  # change: the year compared with; previous-budget: the year it is of
     part_of: int | None = None  # index (in the returned list) of the total this is an item of
     change_of: int | None = None  # index of the figure this change is a change of
     #: index of the figure this one is compared with in the same passage: a 决算数 with its 年初预算数,
-    #: a budget line (预算安排) with the previous year's outturn (上年预算执行数)
+    #: a budget line (预算安排) with the previous year's outturn (上年预算执行数) or budget (previous-budget), a
+    #: change with the previous year's budget the sentence states as its base
     compared_with: int | None = None
     #: what the text says of that comparison (决算数大于/小于/同预算数持平): increase | decrease | flat
     stated_comparison: str = ""
@@ -366,6 +371,8 @@ class _Raw:
     subject: int | None = None  # index into the sentence's raws of the changed figure
     compared: int | None = None  # index into the sentence's raws of the figure it is compared with
     headings: tuple[str, ...] = ()  # a classification subject: the headings giving the levels its item omits
+    #: a previous year's budget, and a change stated against one: the year it names (None: from ``ref``)
+    ref_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -412,13 +419,58 @@ def _item_path(text: str, lo: int, num_start: int, context: _Context) -> tuple[i
     return None
 
 
-_YEAR_MENTION = re.compile(r"(20\d{2})\s*年")
+#: A year a label names: a four-digit year, 上年 / 上年度 / 上一年度 / 去年 (the year before the document's) or
+#: 本年 / 本年度 (the document's). Not 上年末 (the end of the previous year: 上年末固定资产 is the balance the
+#: document discloses) nor 上年结转 / 上年结余 (this year's carry-over).
+_YEAR_MENTION = re.compile(r"(?P<year>20\d{2})\s*年|(?P<previous>上一?年度?|去年)(?!末|结转|结余)|(?P<current>本年)")
+#: A label naming a budget (预算, 预算安排, 预算数) and not an outturn (执行数, 决算, 实际支出).
+_BUDGET_WORD = re.compile(r"预算")
+_OUTTURN_WORD = re.compile(r"执行|决算|实际")
 
 
-def _other_year(label: str, year: int) -> bool:
-    """Whether the last year ``label`` names (…2016 年度部门支出预算安排为) is not ``year``."""
-    mentions = _YEAR_MENTION.findall(label)
-    return bool(mentions) and int(mentions[-1]) != year
+def _other_year(label: str, year: int | None) -> tuple[bool, int | None]:
+    """Whether the last year ``label`` names is not the document's ``year``, and the year it names: a four-digit
+    year (…2016 年度部门支出预算安排为 in a 2017 budget: 2016), or 上年 / 上年度 / 上一年度 / 去年 (``year`` − 1;
+    None when the document's year is unknown). A label naming no year, or the document's, is this year's."""
+    mentions = list(_YEAR_MENTION.finditer(label))
+    if not mentions or mentions[-1].group("current"):
+        return False, None
+    if named := mentions[-1].group("year"):
+        return year is not None and int(named) != year, int(named)
+    return True, year - 1 if year else None
+
+
+def _previous_budget_year(label: str, year: int | None) -> tuple[bool, int | None]:
+    """(whether, the year it names) a figure whose label names an indicator is a previous year's budget: its
+    label's last year mention is a year before the document's (上年, or a year the text names) and the label, from
+    that mention on, names a budget (预算), not an outturn (执行数, 决算). A figure of another year that is not one
+    (a later year, an outturn stated as a plain amount) is left out: no figure kind says what it is."""
+    other, named = _other_year(label, year)
+    if not other:
+        return False, None
+    earlier = named is None or year is None or named < year
+    tail = label[list(_YEAR_MENTION.finditer(label))[-1].start():]  # "2016 年度部门支出预算安排为"
+    return earlier and bool(_BUDGET_WORD.search(tail)) and not _OUTTURN_WORD.search(tail), named
+
+
+def _unclosed_bracket(text: str, lo: int, hi: int) -> int | None:
+    """Position of the last bracket opened in ``text[lo:hi]`` and not closed there ("…与 2016 年度相比（2016 年度
+    部门支出预算安排为": the "（"), or None."""
+    opened: list[int] = []
+    for i in range(lo, hi):
+        if text[i] in _OPEN:
+            opened.append(i)
+        elif text[i] in _CLOSE and opened:
+            opened.pop()
+    return opened[-1] if opened else None
+
+
+def _previous_budget(raws: list[_Raw], indicator: str | None, ref_year: int | None) -> int | None:
+    """Index in ``raws`` of the last previous year's budget stated in the sentence (figure kind
+    ``previous-budget``) of ``indicator`` (any when None) and of ``ref_year`` (any when None), or None."""
+    return next((i for i in range(len(raws) - 1, -1, -1)
+                 if raws[i].kind == "previous-budget" and indicator in (None, raws[i].indicator)
+                 and (ref_year is None or raws[i].ref_year in (None, ref_year))), None)
 
 
 def _year(ref: str, year: int | None) -> int | None:
@@ -473,12 +525,25 @@ def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subj
             direction = "decrease" if change.group("dir") in ("减少", "下降") else "increase"
             ref = change.group("ref") or ""
             own = classify(subject_text) if subject_text and not change.group("ref") else None
+            # the previous year's budget stated before it in the sentence, of the year it names: its base
+            ref_year = _year(ref, year) if ref else None
             if own is not None:
                 raws.append(_Raw(start, indicator=own, kind="change", label="", direction=direction, ref=ref,
-                                 **common))  # type: ignore[arg-type]
+                                 compared=_previous_budget(raws, own, ref_year), **common))  # type: ignore[arg-type]
             elif (subject := _last_amount(raws)) is not None and change.group("ref"):
+                base = _previous_budget(raws, raws[subject].indicator, ref_year) if not raws[subject].label else None
                 raws.append(_Raw(start, indicator=raws[subject].indicator, kind="change", label=raws[subject].label,
                                  direction=direction, ref=ref, subject=subject, headings=raws[subject].headings,
+                                 compared=base, **common))  # type: ignore[arg-type]
+            elif not subject_text and (base := _previous_budget(raws, None, ref_year)) is not None:
+                # "…与 2016 年度相比（2016 年度部门支出预算安排为8,648.07万元），增加498.72万元": a change against the
+                # stated budget (of the year's amount of its indicator, where the sentence states it too)
+                indicator = raws[base].indicator
+                current = next((i for i in range(len(raws) - 1, -1, -1)
+                                if raws[i].kind == "amount" and raws[i].indicator == indicator and not raws[i].label),
+                               None)
+                raws.append(_Raw(start, indicator=indicator, kind="change", label="", direction=direction, ref=ref,
+                                 ref_year=ref_year or raws[base].ref_year, subject=current, compared=base,
                                  **common))  # type: ignore[arg-type]
             last_end = m.end()
             continue
@@ -496,10 +561,8 @@ def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subj
             last_end = m.end()
             continue
         indicator = classify(stripped)
-        if indicator is not None and year is not None and _other_year(stripped, year):
-            # "与 2016 年度相比（2016 年度部门支出预算安排为8,648.07万元）" in a 2017 budget: the previous year's
-            # figure, not this year's (no figure kind says "previous budget": left out)
-            indicator = None
+        # a label naming another year (2016 年度…, 上年…) never states this year's amount
+        other_year = indicator is not None and _other_year(stripped, year)[0]
         if indicator == "expenditure-total" and _SUBJECT_LEVEL.search(text[lo:start]):
             # "住房改革支出(款)：2018 年预算支出合计…": the total of one 类/款/项, not of the budget
             indicator = None
@@ -509,6 +572,25 @@ def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subj
         if indicator is not None and _CHANGE_VERB.match(_LEADING.sub("", stripped)):
             # "增加基本支出 844.15 万元": a change stated before its subject, not an amount
             indicator = None
+        if other_year and indicator is not None:
+            previous, named = _previous_budget_year(stripped, year)
+            if previous:
+                # "与 2016 年度相比（2016 年度部门支出预算安排为8,648.07万元）" in a 2017 budget: the base of the
+                # comparison; its span starts inside the bracket it is stated in
+                if (bracket := _unclosed_bracket(text, start, m.start())) is not None:
+                    start = bracket + 1
+                    if lead := _LEADING_AT.match(text, start, m.start()):
+                        start = lead.end()
+                raws.append(_Raw(start, indicator=indicator, kind="previous-budget", label="", ref_year=named,
+                                 **common))  # type: ignore[arg-type]
+                # the year's amount of the same indicator stated before it in the sentence is set against it
+                current = next((i for i in range(len(raws) - 2, -1, -1)
+                                if raws[i].kind == "amount" and raws[i].indicator == indicator), None)
+                if current is not None and raws[current].compared is None and not raws[current].label:
+                    raws[current].compared = len(raws) - 1
+            # another year's figure that is not a previous budget (a later year, an outturn): left out
+            last_end = m.end()
+            continue
         item_label = ""
         if indicator is None and _ARRANGED.match(_LEADING.sub("", stripped)):
             # "…项目，安排10.00万元": the project is named in the clause before.
@@ -523,7 +605,10 @@ def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subj
         if indicator is None:
             last_end = m.end()
             continue
-        raws.append(_Raw(start, indicator=indicator, kind="amount", label=item_label, **common))  # type: ignore[arg-type]
+        # set against the previous year's budget of the same indicator stated before it in the sentence, if any
+        base = _previous_budget(raws, indicator, None) if not item_label else None
+        raws.append(_Raw(start, indicator=indicator, kind="amount", label=item_label, compared=base,
+                         **common))  # type: ignore[arg-type]
         last_end = m.end()
     return raws
 
@@ -661,7 +746,8 @@ def extract_all(doc: SourceDocument, year: int | None = None) -> tuple[list[Stat
                     amount=raw.amount, printed=raw.printed, unit=raw.unit, unit_text=raw.unit_text,
                     decimals=raw.decimals, span=run.text[raw.start : raw.end].strip().replace("\n", ""),
                     sentence=sentence, label=raw.label, direction=raw.direction,
-                    reference_year=_year(raw.ref, year) if raw.kind == "change" else None,
+                    reference_year=raw.ref_year if raw.ref_year is not None else (
+                        _year(raw.ref, year) if raw.kind == "change" else None),
                     change_of=base + raw.subject if raw.subject is not None else None,
                     compared_with=base + raw.compared if raw.compared is not None else None,
                     headings=raw.headings,
@@ -1020,8 +1106,8 @@ def triples(document_iri: str, statements: list[Statement]) -> list[ox.Triple]:
             add(node, bkg + "direction", ox.NamedNode(uris.concept("change-direction", s.direction)))
             add(node, bkg + "signedAmountInYuan",
                 _dec(-s.amount_in_yuan if s.direction == "decrease" and s.amount_in_yuan else (s.amount_in_yuan or 0)))
-            if s.reference_year:
-                add(node, bkg + "referenceYear", ox.NamedNode(uris.fiscal_year(s.reference_year)))
+        if s.reference_year and s.kind in ("change", "previous-budget"):
+            add(node, bkg + "referenceYear", ox.NamedNode(uris.fiscal_year(s.reference_year)))
         if s.label:
             add(node, bkg + "itemLabel", ox.Literal(s.label, language="zh"))
         for heading in s.headings:
