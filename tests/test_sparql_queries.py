@@ -257,3 +257,34 @@ def test_performance_targets(sample_store: Store) -> None:
     ]
     assert len(expected) == 32
     assert run(sample_store, "16-performance-targets") == expected
+
+
+def test_year_on_year_changes_in_the_text(sample_store: Store) -> None:
+    # the sample's p.1 sentence: 2023年预算支出安排822.41万元，较2022年预算增加84.54万元，其中：
+    # 基本支出增加281.90万元…，项目支出减少197.35万元 (84.54 = 281.90 − 197.35); only the total names
+    # the year it is compared with
+    sentence = next(row[-1] for row in run(sample_store, "17-year-on-year-changes-in-the-text"))
+    assert sentence.startswith("2023年预算支出安排822.41万元，较2022年预算增加84.54万元，其中：基本支出增加")
+    assert run(sample_store, "17-year-on-year-changes-in-the-text") == [
+        (DEPT, 2023, "基本支出", None, None, "increase", D("281.90"), D("281.90"), None, None, None, "万元", sentence),
+        (DEPT, 2023, "支出合计", None, D("822.41"), "increase", D("84.54"), D("84.54"), 2022, None, None, "万元", sentence),
+        (DEPT, 2023, "项目支出", None, None, "decrease", D("197.35"), D("-197.35"), None, None, None, "万元", sentence),
+    ]
+
+
+def test_year_on_year_changes_with_a_stated_previous_budget() -> None:
+    # 江苏省政协办公厅 2017 p.6: "…与 2016 年度相比（2016 年度部门支出预算安排为8,648.07万元），
+    # 增加498.72万元，增长5.77%。"
+    from budgetkg import uris
+    from budgetkg.pipeline import process
+    from tests.conftest import CORPUS
+
+    path = CORPUS / "jiangsu" / "江苏省政协办公厅" / "江苏省政协办公厅2017年度部门预算.pdf"
+    if not path.exists():
+        pytest.skip(f"corpus not found at {CORPUS}")
+    mapped, _ = process(path)
+    store = Store.scratch({mapped.iri: mapped.triples, uris.shared_graph(): mapped.shared})
+    rows = [row for row in run(store, "17-year-on-year-changes-in-the-text") if row[9] is not None]
+    assert [row[:12] for row in rows] == [
+        ("江苏省政协办公厅", 2017, "支出合计", None, None, "increase", D("498.72"), D("498.72"), 2016, D("8648.07"),
+         "previous-budget", "万元")]
