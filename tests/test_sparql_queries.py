@@ -267,7 +267,8 @@ def test_year_on_year_changes_in_the_text(sample_store: Store) -> None:
     assert sentence.startswith("2023年预算支出安排822.41万元，较2022年预算增加84.54万元，其中：基本支出增加")
     assert run(sample_store, "17-year-on-year-changes-in-the-text") == [
         (DEPT, 2023, "基本支出", None, None, "increase", D("281.90"), D("281.90"), None, None, None, "万元", sentence),
-        (DEPT, 2023, "支出合计", None, D("822.41"), "increase", D("84.54"), D("84.54"), 2022, None, None, "万元", sentence),
+        (DEPT, 2023, "支出合计", None, D("822.41"), "increase", D("84.54"), D("84.54"), 2022, None, None, "万元",
+         sentence),
         (DEPT, 2023, "项目支出", None, None, "decrease", D("197.35"), D("-197.35"), None, None, None, "万元", sentence),
     ]
 
