@@ -158,8 +158,9 @@ def test_shares_of_fixed_totals_in_the_final_account() -> None:
     """Every share (占 X%) of the 决算's text, and the total it is recorded as a share of where the text fixes it
     (rule R70): the bare 占 after an income source / 基本、项目支出 of a sentence opening with 本年收入合计 /
     本年支出合计 (p.20), the named 占本年支出合计的 (p.21) and the bare 占 after a 三公 item under the 三公 heading
-    (p.25). Left out: the 类 list of 一般公共预算财政拨款支出 (shares of that total, p.21) and 因公出国（境）费,
-    whose line “决算 0.00 万元，占 0.00%” names no item (its name ends the previous printed line)."""
+    (p.25), and the bare 占 after each 类 of the list “一般公共预算财政拨款支出 9746.50 万元，主要用于以下方面：…”
+    (p.21: shares of that total, each of its 类 figure). Left out: 因公出国（境）费, whose line “决算 0.00 万元，
+    占 0.00%” names no item (its name ends the previous printed line)."""
     statements, percentages = narrative.extract_all(
         read_document(SHANGHAI / "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"), 2024)
     shares = [(p.paragraph, p.printed, p.share_of, p.share_basis,
@@ -167,16 +168,17 @@ def test_shares_of_fixed_totals_in_the_final_account() -> None:
                percentages[p.share_list].paragraph if p.share_list is not None else None)
               for p in percentages if p.kind == "share"]
     three_public = "七、财政拨款“三公”经费支出决算情况说明 （二）“三公”经费财政拨款支出决算具体情况说明。"
+    gpb, gpb_basis = "general-public-budget-expenditure", "一般公共预算财政拨款支出9746.50万元"
     assert shares == [
         ("20.11", "100.00", "income-total", "本年收入合计9746.50万元", "财政拨款收入 9746.50万元", "20.11"),
         ("20.14", "55.10", "expenditure-total", "本年支出合计9759.38万元", "基本支出 5377.64 万元", "20.14"),
         ("20.14", "44.90", "expenditure-total", "本年支出合计9759.38万元", "项目支出 4381.74 万元", "20.14"),
         ("21.3", "99.86", "expenditure-total", "占本年支出合计的", "一般公共预算财政拨款支出 9746.50 万元", "21.3"),
-        ("21.9", "7.74", "", "", None, None),
-        ("21.10", "2.43", "", "", None, None),
-        ("21.11", "39.32", "", "", None, None),
-        ("21.12", "45.78", "", "", None, None),
-        ("21.12", "4.73", "", "", None, None),
+        ("21.9", "7.74", gpb, gpb_basis, "社会保障和就业支出（类）754.75 万元", "21.9"),
+        ("21.10", "2.43", gpb, gpb_basis, "卫生健康支出（类）236.63 万元", "21.9"),
+        ("21.11", "39.32", gpb, gpb_basis, "城乡社区支出（类）3832.36万元", "21.9"),
+        ("21.12", "45.78", gpb, gpb_basis, "自然资源海洋气象等支出（类）4461.67 万元", "21.9"),
+        ("21.12", "4.73", gpb, gpb_basis, "住房保障支出（类）461.08 万元", "21.9"),
         ("25.19", "0.00", "", "", None, None),
         ("25.20", "0.00", "three-public-total", three_public, "公务用车购置及运行维护费支出决算 0.00 万元", "25.20"),
         ("25.21", "100.00", "three-public-total", three_public, "公务接待费支出决算 0.39 万元", "25.20"),
@@ -476,3 +478,36 @@ def test_item_fee_and_another_years_figure_are_not_the_total(tmp_path) -> None:
     # in a 2015 budget both name later years: neither this year's amount nor a previous budget (left out)
     got = [(s.indicator, s.kind, s.printed) for s in narrative.extract(doc, 2015)]
     assert got == [("outbound-travel", "amount", "70")]
+
+
+def test_class_list_shares_need_the_opening_total_and_its_list(tmp_path) -> None:
+    """A bare 占 X% after a 类 (or 类/款) of the list a sentence opening with the 一般公共预算财政拨款支出 amount and
+    主要用于 gives is a share of that total (rule R70); the same list without 主要用于, after another total, or after
+    an item that is not a classification path (the list stops there) is not."""
+    lines = [
+        "一般公共预算财政拨款支出 100.00 万元，主要用于以下方面："
+        "一般公共服务支出（类）人大事务（款）60.00 万元，占 60.00%；公共安全支出（类）40.00 万元，占 40.00%。",
+        "一般公共预算财政拨款支出 100.00 万元：一般公共服务支出（类）60.00 万元，占 60.00%。",
+        "本年支出合计 100.00 万元，主要用于以下方面：一般公共服务支出（类）60.00 万元，占 60.00%。",
+        "一般公共预算财政拨款支出 100.00 万元，主要用于：基本支出 30.00 万元，占 30.00%；公共安全支出（类）40.00 万元，"
+        "占 40.00%。",
+    ]
+    text = "\n".join(lines) + "\n"
+    path = tmp_path / "说明.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = SourceDocument.of(path, text.encode(), media_type="text/plain", encoding="utf-8", reader="test",
+                            blocks=[Paragraph(line, i + 1) for i, line in enumerate(lines)])
+    statements, percentages = narrative.extract_all(doc, 2024)
+    got = [(p.paragraph, p.printed, p.share_of, p.share_basis,
+            (statements[p.rate_of].indicator, statements[p.rate_of].label) if p.rate_of is not None else None,
+            percentages[p.share_list].printed if p.share_list is not None else None) for p in percentages]
+    gpb, basis = "general-public-budget-expenditure", "一般公共预算财政拨款支出100.00万元"
+    assert got == [
+        ("1", "60.00", gpb, basis, ("classification-subject", "一般公共服务支出（类）人大事务（款）"), "60.00"),
+        ("1", "40.00", gpb, basis, ("classification-subject", "公共安全支出（类）"), "60.00"),
+        ("2", "60.00", "", "", None, None),
+        ("3", "60.00", "", "", None, None),
+        # 基本支出 is no 类 of the list: neither it nor the 类 after it is read as the list's
+        ("4", "30.00", "", "", None, None),
+        ("4", "40.00", "", "", None, None),
+    ]

@@ -608,6 +608,151 @@ def test_fast_path_equals_pyshacl_on_the_final_account(shanghai: tuple[Store, di
     assert _fast_results(scratch, r70, graphs) == reference
 
 
+# -- R70 on the 类 list of 一般公共预算财政拨款支出 ------------------------------------------------------
+
+#: 决算 p.21 （二）一般公共预算财政拨款支出决算结构情况, as printed (pdfplumber):
+#: “一般公共预算财政拨款支出 9746.50 万元，主要用于以下方面：社会保障和就业支出（类）754.75 万元，占 7.74%；
+#: 卫生健康支出（类）236.63 万元，占 2.43%；城乡社区支出（类）3832.36 万元，占 39.32%；
+#: 自然资源海洋气象等支出（类）4461.67 万元，占 45.78%；住房保障支出（类）461.08 万元，占 4.73%。”
+#: -> (share, its 类 figure, label, amount, percent); each a share of the p.15 一般公共预算财政拨款支出决算表's
+#: 合计 决算数 9746.50: 7.7438%, 2.4278%, 39.3204%, 45.7772%, 4.7307% — every one the exact share rounded (silent)
+CLASS_SHARES = [
+    ("paragraph/21.9/percentage/1", "paragraph/21.9/figure/1", "社会保障和就业支出（类）", "754.75", "7.74"),
+    ("paragraph/21.10/percentage/1", "paragraph/21.10/figure/1", "卫生健康支出（类）", "236.63", "2.43"),
+    ("paragraph/21.11/percentage/1", "paragraph/21.10/figure/2", "城乡社区支出（类）", "3832.36", "39.32"),
+    ("paragraph/21.12/percentage/1", "paragraph/21.11/figure/1", "自然资源海洋气象等支出（类）", "4461.67", "45.78"),
+    ("paragraph/21.12/percentage/2", "paragraph/21.12/figure/1", "住房保障支出（类）", "461.08", "4.73"),
+]
+CLASS_BASIS = "一般公共预算财政拨款支出9746.50万元"
+
+
+def test_class_list_shares_have_the_fixed_total(shanghai: tuple[Store, dict[str, DocumentReport]]) -> None:
+    """The 类 list's shares are shares of the 一般公共预算财政拨款支出 the sentence opens with (bkg:shareDenominator),
+    each computed from its 类 figure (a classification-subject figure labelled with its 类, bkg:rateOf), in one list
+    (bkg:shareList: the first share); R70 recomputes them against the F5 合计 决算数 9746.50: all silent."""
+    store, reports = shanghai
+    iri = reports[FINAL].iri or ""
+    bkg = uris.vocab()
+    gpb = uris.concept("narrative-indicator", "general-public-budget-expenditure")
+    for share, figure, label, amount, percent in CLASS_SHARES:
+        got = {(s["p"].value.rsplit("#", 1)[1], s["o"].value) for s in store.ox.query(
+            f"SELECT ?p ?o WHERE {{ GRAPH <{iri}> {{ <{iri}/{share}> ?p ?o . FILTER (?p IN (<{bkg}rateOf>, "
+            f"<{bkg}shareDenominator>, <{bkg}shareBasis>, <{bkg}shareList>, <{bkg}statedPercent>)) }} }}")}
+        assert got == {("rateOf", f"{iri}/{figure}"), ("shareDenominator", gpb), ("shareBasis", CLASS_BASIS),
+                       ("shareList", f"{iri}/{CLASS_SHARES[0][0]}"), ("statedPercent", percent)}
+        got = {(s["p"].value.rsplit("#", 1)[1], s["o"].value) for s in store.ox.query(
+            f"SELECT ?p ?o WHERE {{ GRAPH <{iri}> {{ <{iri}/{figure}> ?p ?o . FILTER (?p IN (<{bkg}indicator>, "
+            f"<{bkg}itemLabel>, <{bkg}statedAmount>, <{bkg}figureKind>)) }} }}")}
+        assert got == {("indicator", uris.concept("narrative-indicator", "classification-subject")),
+                       ("itemLabel", label), ("statedAmount", amount),
+                       ("figureKind", uris.concept("figure-kind", "amount"))}
+    assert not [f for f in validate_graph(store, iri)
+                if f.rule.startswith("R70") and f.focus.removeprefix(iri + "/").startswith("paragraph/21.")
+                and f.focus != f"{iri}/{FISCAL_SHARE}"]
+
+
+def _class_share(severity: str, share: str, printed: str, value: str, figure: str, exact: str, computed: str,
+                 diff: str, envelope: str) -> tuple[str, str, str, str]:
+    """An R70-share finding on a share of the 类 list (of the F5 合计 决算数 9746.50 万元)."""
+    return ("R70-share", severity, share,
+            f"“占 {printed}%”: {value}% ≠ {figure.split('（类）')[1].removesuffix('万元').strip()} 万元 (“{figure}”) ÷ "
+            "一般公共预算财政拨款支出合计决算数 "
+            "(general public budget appropriation expenditure, total final) 9746.50 万元 "
+            "(一般公共预算财政拨款支出决算表) = "
+            f"{exact}% ({computed}% at the stated decimals; diff {diff} percentage points, envelope {envelope}; "
+            f"total fixed by “{CLASS_BASIS}”)")
+
+
+def test_class_list_shares_on_altered_statements(shanghai: tuple[Store, dict[str, DocumentReport]]) -> None:
+    """R70 on altered 类 shares: 社会保障和就业支出 754.75 stated as 8.74% (exact 7.7438%: Violation), 住房保障支出
+    461.08 as 4.80% (exact 4.7307%, within 0.1001: Info); the list then adds up to 101.07% (R70-share-list). The
+    store without the F5 合计 row has no total to divide by: the 类 shares are not compared."""
+    store, reports = shanghai
+    iri = reports[FINAL].iri or ""
+    social, housing = CLASS_SHARES[0][0], CLASS_SHARES[4][0]
+    scratch = _altered_final(store, _restate_percent(iri, social, "8.74") + _restate_percent(iri, housing, "4.80"))
+    got = sorted((f.rule, f.severity, f.focus.removeprefix(iri + "/"), f.message)
+                 for f in validate_graph(scratch, iri) if f.rule.startswith("R70"))
+    sentence = ("一般公共预算财政拨款支出 9746.50 万元，主要用于以下方面："
+                "社会保障和就业支出（类）754.75 万元，占 7.74%；卫生健康支出（类）236.63 万元，占 2.43%；"
+                "城乡社区支出（类）3832.36万元，占 39.32%；自然资源海洋气象等支出（类）4461.67 万元，占 45.78%；"
+                "住房保障支出（类）461.08 万元，占 4.73%。")
+    fiscal = next(f for f in got if f[2] == FISCAL_SHARE)
+    assert got == sorted([
+        fiscal,
+        # 754.75 ÷ 9746.50 × 100 = 7.74380…; envelope 0.1 + (100 × 0.005 + 7.7438 × 0.005) ÷ 9746.50 = 0.100055…
+        _class_share("Violation", social, "7.74", "8.74", "社会保障和就业支出（类）754.75 万元", "7.7438", "7.74", "1",
+                     "0.1001"),
+        # 461.08 ÷ 9746.50 × 100 = 4.73072…: 4.80 is 0.069 away, within the envelope 0.100054
+        _class_share("Info", housing, "4.73", "4.80", "住房保障支出（类）461.08 万元", "4.7307", "4.73", "0.07",
+                     "0.1001"),
+        ("R70-share-list", "Violation", social,
+         f"“{sentence}”: the 5 shares of 一般公共预算财政拨款支出合计决算数 (general public budget appropriation "
+         "expenditure, total final) listed add up to 101.07%, more than 100.1%"),
+    ])
+    # without the F5 合计 row (合计 column) the 类 shares have no total: only the list's sum is left
+    f5 = uris.dataset(iri, "general-public-budget-expenditure")
+    scratch.ox.update(f"DELETE WHERE {{ GRAPH <{iri}> {{ <{uris.observation(f5, 'line-item-table-total', 'total')}> "
+                      "?p ?v } }")
+    got = sorted((f.rule, f.severity, f.focus.removeprefix(iri + "/"))
+                 for f in validate_graph(scratch, iri) if f.rule.startswith("R70"))
+    assert got == [("R70-share", "Info", FISCAL_SHARE), ("R70-share-list", "Violation", social)]
+
+
+def test_class_list_share_on_an_altered_pdf() -> None:
+    """The printed 决算 with its 社会保障和就业支出（类） figure altered to 854.75 (its share stays 7.74%:
+    854.75 ÷ 9746.50 = 8.7698%, a Violation) and 卫生健康支出's share to 3.43% (236.63 ÷ 9746.50 = 2.4278%:
+    Violation; the list now adds up to 101.00%): the rule silent on the corpus fires, with the numbers; the other
+    findings stay those of the corpus."""
+    line_9 = "面：社会保障和就业支出（类）754.75 万元，占 7.74%；卫生健"
+    line_10 = "康支出（类）236.63 万元，占 2.43%；城乡社区支出（类）3832.36"
+    mapped, findings = process_edited(next(p for p in SHANGHAI if p.name == FINAL), {
+        "21.9": (line_9, line_9.replace("754.75", "854.75")), "21.10": (line_10, line_10.replace("2.43%", "3.43%"))})
+    iri = mapped.iri
+    got = sorted((f.rule, f.severity, f.focus.removeprefix(iri + "/"), f.message)
+                 for f in findings if f.rule.startswith("R70"))
+    social, health = CLASS_SHARES[0][0], CLASS_SHARES[1][0]
+    sentence = ("一般公共预算财政拨款支出 9746.50 万元，主要用于以下方面："
+                "社会保障和就业支出（类）854.75 万元，占 7.74%；卫生健康支出（类）236.63 万元，占 3.43%；"
+                "城乡社区支出（类）3832.36万元，占 39.32%；自然资源海洋气象等支出（类）4461.67 万元，占 45.78%；"
+                "住房保障支出（类）461.08 万元，占 4.73%。")
+    assert got == sorted([
+        next(f for f in got if f[2] == FISCAL_SHARE),
+        # 854.75 ÷ 9746.50 × 100 = 8.76981…
+        _class_share("Violation", social, "7.74", "7.74", "社会保障和就业支出（类）854.75 万元", "8.7698", "8.77",
+                     "-1.03", "0.1001"),
+        # 236.63 ÷ 9746.50 × 100 = 2.42784…
+        _class_share("Violation", health, "3.43", "3.43", "卫生健康支出（类）236.63 万元", "2.4278", "2.43", "1",
+                     "0.1001"),
+        ("R70-share-list", "Violation", social,
+         f"“{sentence}”: the 5 shares of 一般公共预算财政拨款支出合计决算数 (general public budget appropriation "
+         "expenditure, total final) listed add up to 101%, more than 100.1%"),
+    ])
+    counts = Counter((f.rule, f.severity) for f in findings)
+    assert counts == FINDINGS[FINAL] + Counter({("R70-share", "Violation"): 2, ("R70-share-list", "Violation"): 1})
+
+
+def test_fast_path_equals_pyshacl_on_class_list_shares(shanghai: tuple[Store, dict[str, DocumentReport]]) -> None:
+    """The R70 shapes give the same results through pyshacl on the 类 shares, as printed (silent) and altered
+    (a Violation, an Info and the list's sum)."""
+    from budgetkg import validate
+
+    store, reports = shanghai
+    iri = reports[FINAL].iri or ""
+    graphs = document_graphs(iri)
+    shapes = _retarget(validate.load_shapes(["final.ttl"]), [f"{iri}/{share}" for share, *_ in CLASS_SHARES],
+                       ("R70",))
+    reference = _pyshacl_results(validate._to_rdflib(store, graphs), shapes)
+    assert reference == set()
+    assert _fast_results(store, shapes, graphs) == reference
+    social, housing = CLASS_SHARES[0][0], CLASS_SHARES[4][0]
+    scratch = _altered_final(store, _restate_percent(iri, social, "8.74") + _restate_percent(iri, housing, "4.80"))
+    reference = _pyshacl_results(validate._to_rdflib(scratch, graphs), shapes)
+    assert sorted((r[0].split("#")[1], r[2].removeprefix(iri + "/")) for r in reference) == [
+        ("R70-share-info", housing), ("R70-share-list-violation", social), ("R70-share-violation", social)]
+    assert _fast_results(scratch, shapes, graphs) == reference
+
+
 # -- R46 on an altered copy of the 决算 ------------------------------------------------------
 
 #: 决算 p.23 item 8 行政运行（项）: 支出决算为 1092.80 万元 (F5 2120101 合计 1092.80); item 7 事业单位医疗（项）:

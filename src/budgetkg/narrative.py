@@ -36,8 +36,11 @@ statements of their own (``{paragraph}/percentage/{n}``), with the number and si
 when the text states the rate right after the figure it is computed from, ``bkg:rateOf`` that figure.
 A share whose total the sentence (or its section heading) fixes — 占本年收入合计的 / 占本年支出合计的 X%, a bare
 占 X% after a part of the 本年收入合计 / 本年支出合计 the sentence opens with, or after a "三公" item in a 三公
-sentence or section — also records that total (``bkg:shareDenominator``), the text fixing it and the list of
-shares it is stated in (rule R70, :func:`_share_total`); any other share records none: nothing is guessed.
+sentence or section, or after a 类 (款, 项) of a final account's list “一般公共预算财政拨款支出 X 万元，
+主要用于以下方面：社会保障和就业支出（类）754.75 万元，占 7.74%；…” (the items are ``classification-subject``
+figures labelled with their path, the total is 一般公共预算财政拨款支出) — also records that total
+(``bkg:shareDenominator``), the text fixing it and the list of shares it is stated in (rule R70,
+:func:`_share_total`); any other share records none: nothing is guessed.
 A stated increase or decrease (a change, a 决算数 above or below its 年初预算, a growth rate that is the only
 statement of its change) records the reason clause its passage gives (主要原因是…, 由于…: ``bkg:reasonClause``,
 :func:`_reason`), for rules R51 and R71, which report the ones without.
@@ -261,6 +264,13 @@ _EXPENDITURE_PARTS = {"basic-expenditure", "project-expenditure"}
 #: The "三公" items a bare share may follow (of the 三公 total): not 购置 / 运行维护, whose bare share may be
 #: of the 公务用车 item they are listed under.
 _THREE_PUBLIC_SHARE_ITEMS = {"outbound-travel", "official-vehicles", "official-reception"}
+#: A final account's structure sentence: "一般公共预算财政拨款支出 9746.50 万元，主要用于以下方面：
+#: 社会保障和就业支出（类）754.75 万元，占 7.74%；…": the list after 主要用于 (its items and their bare shares are of
+#: the total it opens with).
+_USED_FOR = re.compile(r"主要用于")
+#: An item of that list: a classification path ending at any level mark (社会保障和就业支出（类）, a 类 and its 款, …);
+#: its names hold no bracket, digit or clause punctuation.
+_LIST_PATH = re.compile(r"[“\"]?(?P<path>(?:[^“”\"。；;，,：:、（）()\d]+?[（(][类款项][)）])+)[”\"]?")
 
 
 def classify(label: str) -> str | None:
@@ -553,6 +563,13 @@ def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subj
                              **common))  # type: ignore[arg-type]
             last_end = m.end()
             continue
+        if _in_class_list(text, raws, start) and (hit := _LIST_PATH.fullmatch(stripped)):
+            # "一般公共预算财政拨款支出 9746.50 万元，主要用于以下方面：社会保障和就业支出（类）754.75 万元，占 7.74%":
+            # an item of the list, named by its 类 (or 类/款…) path; its share is of the total (rule R70)
+            raws.append(_Raw(start, indicator="classification-subject", kind="amount",
+                             label=squash_path(hit.group("path")), **common))  # type: ignore[arg-type]
+            last_end = m.end()
+            continue
         owner = _list_owner(raws)
         if owner is not None and raws[owner].indicator == "institution-operation-expenses":
             # every figure after a 机关运行经费 total in its sentence is an item of its list
@@ -611,6 +628,16 @@ def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subj
                          **common))  # type: ignore[arg-type]
         last_end = m.end()
     return raws
+
+
+def _in_class_list(text: str, raws: list[_Raw], at: int) -> bool:
+    """Whether ``at`` is in the list of a sentence opening with the 一般公共预算财政拨款支出 amount and 主要用于
+    (a final account's structure sentence, "…支出 9746.50 万元，主要用于以下方面：…"), every figure since being an
+    item of it."""
+    if not raws or raws[0].kind != "amount" or raws[0].indicator != "general-public-budget-expenditure":
+        return False
+    return (all(r.kind == "amount" and r.indicator == "classification-subject" for r in raws[1:])
+            and _USED_FOR.search(text, raws[0].end, at) is not None)
 
 
 def _special_figure(label: str, raws: list[_Raw], subject: str) -> tuple[str, str, str, int | None] | None:
@@ -690,7 +717,8 @@ class Percentage:
     sentence: str
     rate_of: int | None = None  # index (in the statements) of the figure the rate is computed from
     #: a share whose total the text fixes (rule R70): the indicator of that total (income-total = 本年收入合计,
-    #: expenditure-total = 本年支出合计, three-public-total = the 三公 合计); "" when not fixed
+    #: expenditure-total = 本年支出合计, three-public-total = the 三公 合计, general-public-budget-expenditure = the
+    #: 一般公共预算财政拨款支出 a 主要用于 list of 类 opens with); "" when not fixed
     share_of: str = ""
     share_basis: str = ""  # the text that fixes it (the share word, the sentence's total, the section heading)
     share_list: int | None = None  # index (in the percentages) of the first share of its list (itself if first)
@@ -860,10 +888,13 @@ def _share_total(text: str, lo: int, at: int, word: str, raws: list[_Raw],
     * name its total: 占本年收入合计的 / 占本年支出合计的 X% after any amount; 占“三公”经费的 X% after a "三公" item;
     * or, a bare 占 X%, follow a part of the total the sentence opens with: an income source after
       "本年收入合计 …万元，其中：", 基本 / 项目支出 after "本年支出合计 …万元，其中："; or a "三公" item
-      (因公出国（境）, 公务用车购置及运行, 公务接待) in a sentence or section about the “三公”经费.
+      (因公出国（境）, 公务用车购置及运行, 公务接待) in a sentence or section about the “三公”经费;
+    * or, a bare 占 X%, follow a 类 (款, 项) of the list of a final account's structure sentence
+      "一般公共预算财政拨款支出 X 万元，主要用于以下方面：社会保障和就业支出（类）754.75 万元，占 7.74%；…": a share
+      of that 一般公共预算财政拨款支出 (rule R70 divides by the 一般公共预算财政拨款支出决算表's 合计 决算数).
 
-    Anything else (a 类 of 一般公共预算财政拨款支出, a share of 收入总计, a 购置费 share under its vehicle item, a
-    share whose figure is not right before it) is not a share of a fixed total: None."""
+    Anything else (a share of 收入总计, a 购置费 share under its vehicle item, a share whose figure is not right
+    before it) is not a share of a fixed total: None."""
     before = [k for k, r in enumerate(raws) if r.end <= at]
     if not before or not _SHARE_GAP.match(text[raws[before[-1]].end : at]):
         return None
@@ -889,6 +920,9 @@ def _share_total(text: str, lo: int, at: int, word: str, raws: list[_Raw],
         if (figure.indicator in _EXPENDITURE_PARTS and opening.indicator == "expenditure-total"
                 and "本年支出合计" in opening_label):
             return k, "expenditure-total", opening_text
+        if figure.indicator == "classification-subject" and _in_class_list(text, raws[:k], figure.start):
+            # a 类 (款, 项) of the 一般公共预算财政拨款支出 the sentence opens with, in its 主要用于 list
+            return k, "general-public-budget-expenditure", opening_text
     if figure.indicator in _THREE_PUBLIC_SHARE_ITEMS:
         if "三公" in text[lo : figure.start]:
             return k, "three-public-total", squash(text[lo : figure.start]).strip("，,：:")
