@@ -1,7 +1,11 @@
 """Validation speed on synthetic documents (run by hand): the whole catalogue, its growth, pyshacl.
 
     .venv/bin/python bench/bench_validate.py [SIZE ...] [-v] [--skip=RULE,...] [--pyshacl=SIZE,...]
-                                              [--pyshacl-timeout=SECONDS]
+                                              [--pyshacl-timeout=SECONDS] [--disk=DIR]
+
+``--disk=DIR`` bulk-loads each size into an on-disk store under DIR instead of an in-memory one,
+for sizes whose in-memory store does not fit in memory (1 M observations: see the figures below);
+RocksDB is slower to query: 6.0 s against 1.7 s in memory at 2,014 observations (68 findings both).
 
 Defaults: sizes 10000 100000 (pass 1000000 for 1 M: see the figures below); pyshacl (the
 reference engine, ``advanced=True``) at 1000 and 10000 with a 300 s cap each. Each size N
@@ -65,6 +69,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import re
 import resource
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -75,7 +80,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from budgetkg import uris, validate
-from budgetkg.store import Store
+from budgetkg.config import base_iri
+from budgetkg.store import Store, vocabulary_graphs
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample" / "hebei-qinhuangdao-shanhaiguan-nanguan-2023-budget.txt"
@@ -219,6 +225,19 @@ def synthetic(n_obs: int) -> tuple[str, list[ox.Triple], list[ox.Triple], int]:
     return doc, big + real, big_shared + real_shared, copies
 
 
+def on_disk(folder: Path, doc: str, triples: list[ox.Triple], shared: list[ox.Triple]) -> Store:
+    """The bench graph in an on-disk (RocksDB) store at ``folder`` (emptied first), bulk-loaded:
+    at 1 M observations the in-memory store and an INSERT DATA of 9 M triples do not fit in memory."""
+    shutil.rmtree(folder, ignore_errors=True)
+    store = Store(folder)
+    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
+             for graph, ts in ({**vocabulary_graphs(base_iri()), doc: triples, uris.shared_graph(): shared}).items()
+             for t in ts]
+    store.ox.bulk_extend(quads)
+    store.ox.flush()
+    return store
+
+
 def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -292,9 +311,11 @@ def main(argv: list[str]) -> None:
     cap = float(next((a.split("=", 1)[1] for a in argv if a.startswith("--pyshacl-timeout=")), "300"))
     print("machine: 2 cores shared with other engineers' jobs; figures are wall-clock seconds")
     previous: tuple[int, float] | None = None
+    disk = next((Path(a.split("=", 1)[1]) for a in argv if a.startswith("--disk=")), None)
     for n in sorted(set(sizes) | ref_at):
         doc, triples, shared, copies = synthetic(n)
-        store = Store.scratch({doc: triples, uris.shared_graph(): shared})
+        store = on_disk(disk / f"{n}", doc, triples, shared) if disk else Store.scratch(
+            {doc: triples, uris.shared_graph(): shared})
         n_obs = sum(1 for x in triples if x.object == ox.NamedNode(QB + "Observation"))
         findings, timings = catalogue(store, doc, verbose, skip)
         whole = sum(timings.values())
