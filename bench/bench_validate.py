@@ -60,6 +60,15 @@ The whole catalogue then (142 SPARQL constraints as 93 queries, 44 core constrai
 of which, at 100 k, IC-12 16.1 s, IC-19 8.4 s, R08-functional-hierarchy 6.9 s, IC-11 3.9 s, R08-table-total
 3.5 s, R28 3.2 s. 1 M is still not run: ~820 s extrapolated, against the 60 s target.
 
+2026-11-27, afternoon, with the rules added since (R51 year-on-year anomalies, R74, the previous-budget branches
+of R50/R51, R70's 类 list; 145 SPARQL constraints as 96 queries, 44 core), load 0.2 at the start:
+
+    10,008 obs     7.4 s   1,356 obs/s   peak RSS 620 MiB
+    100,000 obs   79.1 s   1,264 obs/s   peak RSS 4.7 GiB   size ×10.0, time ×10.7
+
+at 100 k IC-12 14.9 s, IC-19 8.1 s, R08-functional-hierarchy 6.8 s, IC-11 3.7 s, R08-table-total 3.4 s, R28 3.2 s.
+1 M still not run in memory (~45 GiB); on disk (``--disk``) the queries are ~3.5× slower (~45 min extrapolated).
+
 (An earlier 100 k run with those three still slow and tests running beside it took 188.6 s, of which S10
 45.0 s, IC-12 19.5 s, IC-19 14.7 s, R08 9.2 s, IC-11 8.4 s; the 27 rewritten queries 10.5 s together.)
 """
