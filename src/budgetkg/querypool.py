@@ -517,19 +517,8 @@ class ProcessPool:
             self.idle.put_nowait(worker)
         return True
 
-    def free(self) -> bool:
-        """Whether a slot of a live worker is free now."""
-        return any(w in self.workers for w in self.idle._queue)  # type: ignore[attr-defined]
-
-    async def acquire(self) -> Worker:
-        """A free slot of a live worker (waiting for one); slots of discarded workers are skipped."""
-        while True:
-            worker = await self.idle.get()
-            if worker in self.workers:
-                return worker
-
     def release(self, worker: Worker) -> None:
-        """Give back a slot whose request was answered (or whose worker is gone: skipped later)."""
+        """Give back a slot whose request was answered (not if its worker is gone meanwhile)."""
         if worker in self.workers:
             self.idle.put_nowait(worker)
 
@@ -540,6 +529,11 @@ class ProcessPool:
         if worker not in self.workers:
             return
         self.workers.discard(worker)
+        # its free slots leave the queue (the others stay in their order): ``idle`` holds live slots only
+        free = [self.idle.get_nowait() for _ in range(self.idle.qsize())]
+        for slot in reversed(free):  # a LifoQueue gives them back newest first
+            if slot is not worker:
+                self.idle.put_nowait(slot)
         worker.stop()
         self._replace_soon(worker.process)
 

@@ -470,7 +470,7 @@ class Engine:
         if not pool.started:  # an app run without its lifespan (start-up) events
             await pool.start()
         while True:
-            worker = await self._admit(pool.free(), pool.acquire, deadline)
+            worker = await self._admit(not pool.idle.empty(), pool.idle.get, deadline)
             if time.monotonic() >= deadline:  # waited in line until the end: no need to kill a worker
                 pool.release(worker)
                 raise QueryTimeout
