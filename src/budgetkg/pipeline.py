@@ -119,21 +119,24 @@ def stored_document(store: Store, document_iri: str) -> DocumentTriples | None:
     return DocumentTriples(document_iri, triples, shared)
 
 
-def validate_pair(narrative: DocumentTriples, tables: DocumentTriples | None) -> tuple[list[ox.Triple], list[Finding]]:
+def validate_pair(narrative: DocumentTriples, tables: DocumentTriples | None,
+                  alone: list[Finding] | None = None) -> tuple[list[ox.Triple], list[Finding]]:
     """The narrative's graph and findings read against the tables of the other file (None: alone).
 
     Its subject paths are linked to the tables' rows (rule R46) and every shape runs on the two
     graphs; the findings kept are those about the narrative (the tables' own are the tables'
-    report), with those the narrative alone gives about anything else."""
+    report), with those the narrative alone gives about anything else. ``alone``: those of the
+    narrative validated by itself, when already known (``process`` gives them)."""
     from budgetkg import validate
 
     own = without_links(narrative.triples)
-    shared = [*narrative.shared, *(tables.shared if tables else [])]
-    scratch = Store.scratch({narrative.iri: own, uris.shared_graph(): shared,
-                             **({tables.iri: tables.triples} if tables else {})})
-    alone = validate.validate_graph(scratch, narrative.iri)
+    if alone is None:
+        alone = validate.validate_graph(
+            Store.scratch({narrative.iri: own, uris.shared_graph(): narrative.shared}), narrative.iri)
     if tables is None:
         return own, alone
+    scratch = Store.scratch({narrative.iri: own, tables.iri: tables.triples,
+                             uris.shared_graph(): [*narrative.shared, *tables.shared]})
     links = subject_links(scratch, narrative.iri, tables.iri)
     graph = ox.NamedNode(narrative.iri)
     scratch.ox.extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in links])
@@ -168,7 +171,7 @@ def pair_findings(mapped: list[MappedDocument], findings: list[list[Finding]]) -
         tables = by_iri.get(partner_of(m.iri) or "") if m.iri.endswith("/narrative") else None
         if tables is not None:
             out[i] = validate_pair(DocumentTriples(m.iri, m.triples, m.shared),
-                                   DocumentTriples(tables.iri, tables.triples, tables.shared))[1]
+                                   DocumentTriples(tables.iri, tables.triples, tables.shared), findings[i])[1]
     return out
 
 
@@ -214,7 +217,8 @@ def build(store: Store, paths: Iterable[str | Path],
         if other is not None:  # the other file of its disclosure is loaded: the narrative is read against the tables
             this = DocumentTriples(mapped.iri, mapped.triples, mapped.shared)
             narrative, tables = (this, other) if mapped.iri.endswith("/narrative") else (other, this)
-            triples, narrative_findings = validate_pair(narrative, tables)
+            # the new file's own findings, if it is the narrative, are its alone ones
+            triples, narrative_findings = validate_pair(narrative, tables, findings if narrative is this else None)
             graphs[narrative.iri] = triples
             if narrative is this:
                 findings = narrative_findings
