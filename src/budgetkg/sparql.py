@@ -297,7 +297,8 @@ class IndexLookup:
     Over the union default graph Oxigraph answers such a query with one solution per matching
     quad, the default graph's and every named graph's, in ``quads_for_pattern``'s order (so a
     triple in two documents is two solutions); :meth:`solve` gives exactly that, without
-    parsing and planning the query (a quarter of a lookup's time on the server)."""
+    parsing and planning the query (most of the 58 % of the server's samples py-spy found inside
+    ``Store.query`` under 16-connection lookups: 30–40 µs a query, against 10 µs for the scan)."""
 
     variables: tuple[str, ...] | None  # the projection; None for ASK
     subject: ox.NamedNode
