@@ -4,7 +4,7 @@ The national template's narrative repeats the tables in standard sentences: the 
 and expenditure (收入预算…万元 / 支出预算…万元), the 基本支出 / 项目支出 split and the
 人员经费 / 公用经费 split, each project and its amount (…项目，安排10.00万元), the itemised
 机关运行经费, the "三公" total and its items, year-on-year changes (比2022年预算增加…万元,
-与上年持平) and asset figures (上年末固定资产金额为…万元). The extractors below are regexes
+本年数小于上年预算数…万元, 与上年持平) and asset figures (上年末固定资产金额为…万元). The extractors below are regexes
 over those sentences, not over one document: a figure is a money amount (a number followed by
 万元 / 元 / 千元 / 亿元), its *label* is the text of its clause before it, and the label decides
 the indicator (a concept of ``code:narrative-indicator``, ``ontology/narrative.ttl``). A figure
@@ -88,6 +88,16 @@ _CHANGE = re.compile(
     r"(?:(?:与|比|较)\s*(?P<ref>上年|上一年度?|\d{4}\s*年度?)(?:（[^）]*）|\([^)]*\))?"
     r"(?:同期)?(?:预算|预算数|决算|决算数)?(?:相比)?)?(?P<dir>增加|减少|增长|下降)了?$"
 )
+#: A change stated as the year's figure set against the previous year's, the difference after it: "本年数小于上年预算数
+#: 29.65 万元" (江苏省检察院 2017, 2018 公务接待费; its 会议费 / 培训费 lines and 省人大办公厅 2017's say it so too,
+#: but their amounts name no indicator, so the change has no figure to be of), also 低于 / 大于 / 高于. The year named
+#: is required (the 决算's "决算数小于预算数" compares no years: ``_COMPARISON``).
+_RELATIVE = re.compile(
+    r"(?:本年度?(?:预算)?数?)?(?P<dir>小于|低于|大于|高于)\s*(?P<ref>上年|上一年度?|\d{4}\s*年度?)"
+    r"(?:同期)?(?:预算|预算数|决算|决算数)?$"
+)
+#: The words of a change that state a decrease (the others state an increase).
+_DECREASE_WORDS = {"减少", "下降", "小于", "低于"}
 _SENTENCE_END = "。！？\n"
 _CLAUSE_DELIMS = "，,；;：:、。！？\n"
 _OPEN, _CLOSE = "（(【[“", "）)】]”"
@@ -530,9 +540,9 @@ def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subj
                              headings=item[2], **common))  # type: ignore[arg-type]
             last_end = m.end()
             continue
-        if change := _CHANGE.search(stripped):
+        if change := _CHANGE.search(stripped) or _RELATIVE.search(stripped):
             subject_text = stripped[: change.start()]
-            direction = "decrease" if change.group("dir") in ("减少", "下降") else "increase"
+            direction = "decrease" if change.group("dir") in _DECREASE_WORDS else "increase"
             ref = change.group("ref") or ""
             own = classify(subject_text) if subject_text and not change.group("ref") else None
             # the previous year's budget stated before it in the sentence, of the year it names: its base
