@@ -162,7 +162,8 @@ def _subjects(doc: SourceDocument) -> list[tuple[str, str, Decimal, str, tuple[s
 
 def test_extraction_takes_the_missing_levels_from_the_headings() -> None:
     """The Jiangsu forms (省人大 2018 p.24–25, 省检察院 2017 p.20 and 2018 p.26–27): 款 + 项 under a 类 heading,
-    项 alone under a 款 line, 类 + 项; the 项 mark followed by 支出 or by “:支出”."""
+    项 alone under a 款 line, 类 + 项; the 项 mark followed by 支出 or by “:支出”. The 款 line's own total
+    (“检察（款）: 2018 年预算支出合计 16,444.36 万元”) is the path 类 + 款, its 类 from the heading."""
     doc = _jiangsu_text(
         "五、财政拨款支出预算表情况说明",
         "（一）一般公共服务（类）",
@@ -187,11 +188,15 @@ def test_extraction_takes_the_missing_levels_from_the_headings() -> None:
         ("4", "amount", Decimal("1305.25"), "一般公共服务（类）人大事务（款）人大会议（项）支出", lei),
         ("4", "change", Decimal("0"), "一般公共服务（类）人大事务（款）人大会议（项）支出", lei),
         ("6", "amount", Decimal("572.56"), "住房改革支出（类）住房公积金（项）", ()),
+        ("8", "amount", Decimal("16444.36"), "公共安全支出（类）检察（款）", ("（一）公共安全支出（类）",)),
         ("9", "amount", Decimal("1895"), "公共安全支出（类）检察（款）公诉、审判、侦查、执行等检察监督支出（项）",
          ("（一）公共安全支出（类）", "检察（款）")),
+        ("11", "amount", Decimal("1836.22"), "社会保障和就业支出（类）行政事业单位离退休（款）",
+         ("（二）社会保障和就业支出（类）",)),
         ("12", "amount", Decimal("1045.93"),
          "社会保障和就业支出（类）行政事业单位离退休（款）机关事业单位基本养老保险缴费（项）支出",
          ("（二）社会保障和就业支出（类）", "行政事业单位离退休（款）")),
+        ("14", "amount", Decimal("3660.38"), "住房保障支出（类）住房改革支出（款）", ("（三）住房保障支出（类）",)),
         ("15", "amount", Decimal("1073.77"), "住房保障支出（类）住房改革支出（款）住房公积金(项)", kuan),
     ]
 

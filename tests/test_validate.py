@@ -319,6 +319,13 @@ def _fast_results(store: Store, shapes: rdflib.Graph, over: list[str]) -> set[tu
     return out
 
 
+def engines_on(store: Store, graphs: list[str], shapes: rdflib.Graph) -> set[tuple[object, ...]]:
+    """pyshacl's results of the SPARQL ``shapes`` over ``graphs`` of ``store``, asserted equal to the fast path's."""
+    reference = _pyshacl_results(validate._to_rdflib(store, graphs), shapes)
+    assert _fast_results(store, shapes, graphs) == reference
+    return reference
+
+
 def _retarget(
     shapes: rdflib.Graph, foci: Sequence[str] | Mapping[str, Sequence[str]], rules: tuple[str, ...] | None = None
 ) -> rdflib.Graph:

@@ -219,6 +219,16 @@ _CLASS_HEADING = re.compile(
     rf"^[（(][一二三四五六七八九十]+[)）](?P<lei>{_CLASS_NAME})[（(]类[)）](?:(?P<kuan>{_NAME})[（(]款[)）])?$")
 #: A line naming the 款 of the items below it, under a 类 heading: "检察（款）: 2018 年预算支出合计 16,444.36 万元。"
 _SECTION_LINE = re.compile(rf"^(?P<kuan>{_NAME})(?P<mark>[（(]款[)）])[:：]")
+#: The amount such a line states, the 款's total: "检察（款）: 2018 年预算支出合计 16,444.36 万元" (the text before
+#: the figure, whitespace removed).
+_SECTION_TOTAL = re.compile(rf"^(?P<kuan>{_NAME})(?P<mark>[（(]款[)）])[:：](?:\d{{4}}年度?)?(?:预算)?支出合计(?:为)?$")
+#: A heading opening the list of the expenditure total by 类 (Jiangsu budgets, section 收支预算总表: "（二）支出预算
+#: 总计 15897.44 万元。包括："): its 类 are those of the 收支预算总表 (every source of funds), not of the 一般公共预算
+#: 财政拨款支出表 (省检察院 2018: 公共安全（类）支出 16,458.75 万元 = 收支预算总表 204; the 一般公共预算支出预算表
+#: prints 16,444.36).
+_TOTAL_HEADING = re.compile(r"^[（(][一二三四五六七八九十]+[)）]支出(?:预算)?总计")
+#: A 类 of that list, opening its sentence: "1．一般公共服务（类）支出 12706.28 万元，主要用于…".
+_CLASS_AMOUNT = re.compile(rf"^(?P<lei>{_CLASS_NAME})[（(]类[)）](?:支出)?$")
 #: An item that opens its sentence with a path ending at its 项 ("1．人大事务（款）行政运行（项）支出6372.32万元",
 #: "1.住房公积金(项):支出 1,073.77 万元", "1．住房改革支出（类）住房公积金（项）572.56万元"): the levels it prints;
 #: those it does not print are the headings' (:class:`_Context`). A 支出 right after the 项 mark stays in the
@@ -404,12 +414,17 @@ class _Context:
     lei_heading: str = ""  # the 类 heading as printed (whitespace removed)
     kuan: str = ""
     kuan_heading: str = ""  # the 款 line as printed up to its mark ("检察（款）"); "" when the 类 heading names it
+    #: the "（二）支出预算总计 … 万元。" heading as printed (whitespace removed): its list states the 类 of the
+    #: 收支预算总表 (``_TOTAL_HEADING``); "" elsewhere
+    total: str = ""
 
 
 def _next_context(sentence: str, context: _Context) -> _Context:
-    """The heading context after ``sentence``: a 类 heading opens one, a 款 line under it sets its 款, any other
-    heading (一、…, （四）…) closes it."""
+    """The heading context after ``sentence``: a 类 heading opens one, a 款 line under it sets its 款, a
+    "（二）支出预算总计…" heading opens the list of the total's 类, any other heading (一、…, （四）…) closes it."""
     text = squash(sentence)
+    if _TOTAL_HEADING.match(text):
+        return _Context(total=text)
     if hit := _CLASS_HEADING.match(text):
         return _Context(hit.group("lei"), text, hit.group("kuan") or "")
     if context.lei and (hit := _SECTION_LINE.match(text)):
@@ -420,11 +435,21 @@ def _next_context(sentence: str, context: _Context) -> _Context:
 def _item_path(text: str, lo: int, num_start: int, context: _Context) -> tuple[int, str, tuple[str, ...]] | None:
     """(label start, path, headings used) of an item whose sentence opens with its path (``_ITEM_PATH``), the
     levels it does not print taken from the headings above it; None when it prints no 类 and no heading gives
-    one, or prints no 款 and no heading gives one (then it is not certainly a 类/款/项 path)."""
+    one, or prints no 款 and no heading gives one (then it is not certainly a 类/款/项 path).
+
+    Two amounts of a level above the 项 are items too: a 款 line's total under its 类 heading ("检察（款）: 2018 年
+    预算支出合计 16,444.36 万元": path 类 + 款, the 类 heading used), and a 类 of the "（二）支出预算总计…" list
+    ("1．一般公共服务（类）支出 12706.28 万元": path 类, that heading recorded: it says which table the 类 is of).
+    A 类 amount elsewhere is not taken (政协 2017 lists 经济分类 "工资福利支出（类）2,097.51 万元" under 六、)."""
     start = lo
     if lead := _LEADING_AT.match(text, lo, num_start):
         start = lead.end()
-    hit = _ITEM_PATH.fullmatch(squash(text[start:num_start]))
+    printed = squash(text[start:num_start])
+    if context.lei and (total := _SECTION_TOTAL.fullmatch(printed)):
+        return start, f"{context.lei}（类）{total.group('kuan')}（款）", (context.lei_heading,)
+    if context.total and (lei := _CLASS_AMOUNT.fullmatch(printed)):
+        return start, f"{lei.group('lei')}（类）", (context.total,)
+    hit = _ITEM_PATH.fullmatch(printed)
     if hit is None:
         return None
     item = hit.group("xiang") + hit.group("xm") + (hit.group("tail") or "")

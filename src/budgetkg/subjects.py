@@ -25,11 +25,20 @@ end the 项's name or not (“行政运行（项）支出”): both readings are
 A name not found at its level but printed by a row of another level (a 款 marked （类）) is said so in the
 note. A path failing on a level a heading gives is reported once per heading, on its first figure.
 
+Amounts of the levels above the 项 (Jiangsu budgets). A 款 line's total under its 类 heading (“检察（款）: 2018 年
+预算支出合计 16,444.36 万元”) is the path 类 + 款, walked as the others and linked to the 款's row; the 决算's list
+“主要用于以下方面：社会保障和就业支出（类）754.75 万元，…” names a 类 alone, linked to its 类 row. The list of the
+expenditure total by 类 (“（二）支出预算总计 15897.44 万元。包括：1．一般公共服务（类）支出 12706.28 万元”) breaks
+down the 收支预算总表, every source of funds, not the 一般公共预算财政拨款支出表 (省检察院 2018: 公共安全 16,458.75
+against B5's 16,444.36, the difference its 其他资金 14.39): ``budgetkg.narrative`` records that heading as the
+figure's ``bkg:subjectHeading`` and its 类 is looked up among the 收支预算总表's functional rows (``TOTAL_TABLES``),
+named by the text cell printed before the amount (the row also prints an income line), its list number (“四、”) off.
+
 The result is written into the document graph, so that the SHACL shapes (``shapes/narrative.ttl``,
 ``R46-*``) compare amounts and report: every figure of a resolved path gets
-``bkg:subjectClassification`` (the 项 concept), ``bkg:subjectRow`` (the printed ``csvw:Row``) and
-``bkg:subjectMatch`` (how it was matched, zh and en); the first figure (in reading order) of a path
-that matches no row gets ``bkg:subjectMismatch`` (the level where the walk stopped, zh and en). A
+``bkg:subjectClassification`` (the concept of its last level: a 项, a 款 or a 类), ``bkg:subjectRow`` (the
+printed ``csvw:Row``) and ``bkg:subjectMatch`` (how it was matched, zh and en); the first figure (in reading
+order) of a path that matches no row gets ``bkg:subjectMismatch`` (the level where the walk stopped, zh and en). A
 document without such a table, or without subject paragraphs, gets nothing.
 """
 
@@ -46,6 +55,13 @@ from budgetkg.store import Store
 
 #: The tables a subject paragraph's 项 is looked up in, in order (B5 / F5 first).
 SUBJECT_TABLES = ("general-public-budget-expenditure", "government-fund-expenditure", "state-capital-expenditure")
+#: The table the 类 of the expenditure total's list (“（二）支出预算总计 …。包括：”) are read against: its functional
+#: rows.
+TOTAL_TABLES = ("income-expenditure-summary",)
+#: That heading, as ``budgetkg.narrative`` records it (whitespace removed).
+_TOTAL_HEADING = re.compile(r"^[（(][一二三四五六七八九十]+[)）]支出(?:预算)?总计")
+#: A summary table's list number before the name (“四、公共安全支出”).
+_ENUMERATOR = re.compile(r"^[一二三四五六七八九十]+、")
 _LEVELS = (("类", 3), ("款", 5), ("项", 7))  # level mark, digits of its code
 _LEVEL_EN = {"类": "class (类)", "款": "section (款)", "项": "item (项)"}
 _PATH = re.compile(r"^(?P<lei>.+?)（类）(?P<kuan>.+?)（款）(?P<xiang>.+?)（项）$")
@@ -54,6 +70,8 @@ _CLASS_ITEM = re.compile(r"^(?P<lei>(?:(?!（[类款项]）).)+?)（类）(?P<xi
 #: A 支出 printed right after the 项 mark (Jiangsu: “…缴费（项）支出 1,045.93 万元”): the end of the 项's name
 #: or the word 支出 — the table decides (:func:`walk`).
 _TAIL = "支出"
+#: A path ending above the 项: a 类 alone (“社会保障和就业支出（类）”), or a 类 and its 款 (a 款 line's total).
+_CLASS_SECTION = re.compile(r"^(?P<lei>(?:(?!（[类款项]）).)+?)（类）(?:(?P<kuan>(?:(?!（[类款项]）).)+?)（款）)?$")
 _WIDTH = str.maketrans({"(": "（", ")": "）"})
 
 
@@ -69,8 +87,9 @@ def split_path(label: str) -> tuple[str, str, str] | None:
 
 
 def split_levels(label: str) -> tuple[tuple[str, str], ...] | None:
-    """((level mark, name), …) of a printed path, normalised: 类/款/项, or 类 and 项 only; None otherwise. A
-    支出 printed after the 项 mark is kept as a second reading of the 项 name: ("项", "X"), ("项支出", "X支出")."""
+    """((level mark, name), …) of a printed path, normalised: 类/款/项, 类 and 项 only, 类 and 款, or 类 alone; None
+    otherwise. A 支出 printed after the 项 mark is kept as a second reading of the 项 name: ("项", "X"),
+    ("项支出", "X支出")."""
     text = normalise_name(label)
     tail = text.endswith("（项）" + _TAIL)
     text = text.removesuffix(_TAIL) if tail else text
@@ -79,6 +98,8 @@ def split_levels(label: str) -> tuple[tuple[str, str], ...] | None:
         levels = tuple(zip(("类", "款", "项"), path, strict=True))
     elif hit := _CLASS_ITEM.match(text):
         levels = (("类", hit.group("lei")), ("项", hit.group("xiang")))
+    elif hit := _CLASS_SECTION.match(text):
+        levels = (("类", hit.group("lei")),) + ((("款", hit.group("kuan")),) if hit.group("kuan") else ())
     else:
         return None
     return levels + ((("项支出", levels[-1][1] + _TAIL),) if tail else ())
@@ -159,17 +180,28 @@ def walk(path: tuple[str, ...] | tuple[tuple[str, str], ...], rows: list[TableRo
     return Match(title, tuple(found), marks=marks, class_tail=class_tail)
 
 
-def resolve(path: tuple[str, ...] | tuple[tuple[str, str], ...], tables: dict[str, list[TableRow]]) -> Match | None:
-    """The path's match in the first subject table that has it, else B5's failed walk; None: no table."""
-    failures = [walk(path, tables[kind]) for kind in SUBJECT_TABLES if tables.get(kind)]
+def resolve(path: tuple[str, ...] | tuple[tuple[str, str], ...], tables: dict[str, list[TableRow]],
+            kinds: tuple[str, ...] = SUBJECT_TABLES) -> Match | None:
+    """The path's match in the first of the ``kinds`` of table that has it, else the first one's failed walk; None: no
+    such table."""
+    failures = [walk(path, tables[kind]) for kind in kinds if tables.get(kind)]
     return next((m for m in failures if m.resolved), failures[0] if failures else None)
 
 
 _LEVEL_ZH = {3: "类", 5: "款", 7: "项"}
 
 
+def total_heading(headings: tuple[str, ...]) -> str:
+    """The “（二）支出预算总计 …” heading among a figure's headings ("" when none): its 类 are the 收支预算总表's."""
+    return next((h for h in headings if _TOTAL_HEADING.match(normalise_name(h))), "")
+
+
 def _heading_note(headings: tuple[str, ...]) -> tuple[str, str]:
-    """(zh, en) of the headings a path takes its unprinted levels from ("" without)."""
+    """(zh, en) of the headings a path takes its unprinted levels from, or of the expenditure total's heading it
+    is listed under ("" without)."""
+    if total := total_heading(headings):
+        return (f"；列于标题“{total}”之下（支出预算总计，含各项资金来源）",
+                f"; listed under the heading “{total}” (the expenditure total, every source of funds)")
     if not headings:
         return "", ""
     marks = [m for m in ("类", "款") if any(f"（{m}）" in normalise_name(h) for h in headings)]
@@ -213,33 +245,49 @@ def _notes(match: Match, headings: tuple[str, ...] = ()) -> tuple[str, str]:
     return zh + hz, en + he
 
 
-def table_rows(store: Store, document_iri: str) -> dict[str, list[TableRow]]:
-    """The functional rows of the subject tables of the document graph ``document_iri``, by table kind."""
+def table_rows(store: Store, document_iri: str,
+               kinds: tuple[str, ...] = SUBJECT_TABLES + TOTAL_TABLES) -> dict[str, list[TableRow]]:
+    """The functional rows of the ``kinds`` of table of the document graph ``document_iri``, by table kind. A row
+    of a subject table is named by every text cell it prints (the code may be split over 类/款/项 columns); a row of
+    the 收支预算总表 by the text cell printed before its functional amount (the row's other cells are an income
+    line), without its list number."""
     bkg = uris.vocab()
-    kinds = ", ".join(f"<{uris.concept('table-kind', k)}>" for k in SUBJECT_TABLES)
+    kind_iris = ", ".join(f"<{uris.concept('table-kind', k)}>" for k in kinds)
     functional = uris.scheme("functional") + "/"
     query = f"""
         PREFIX bkg: <{bkg}>
         PREFIX qb: <http://purl.org/linked-data/cube#>
         PREFIX csvw: <http://www.w3.org/ns/csvw#>
         PREFIX dcterms: <http://purl.org/dc/terms/>
-        SELECT DISTINCT ?kind ?ds ?title ?row ?rownum ?c ?index ?text WHERE {{ GRAPH <{document_iri}> {{
-            ?ds bkg:tableKind ?kind . FILTER (?kind IN ({kinds}))
+        SELECT DISTINCT ?kind ?ds ?title ?row ?rownum ?c ?at ?index ?text WHERE {{ GRAPH <{document_iri}> {{
+            ?ds bkg:tableKind ?kind . FILTER (?kind IN ({kind_iris}))
             OPTIONAL {{ ?ds dcterms:title ?title }}
             ?obs qb:dataSet ?ds ; bkg:classification ?c ; bkg:sourceRow ?row .
             FILTER (STRSTARTS(STR(?c), "{functional}"))
             ?row csvw:rownum ?rownum .
             ?cell bkg:sourceRow ?row ; bkg:cellIndex ?index ; bkg:printedText ?text .
+            OPTIONAL {{ ?obs bkg:cellIndex ?at }}
         }} }}"""
     cells: dict[tuple[str, str, str, str, int, str], list[tuple[int, str]]] = {}
+    amount_at: dict[tuple[str, str, str, str, int, str], int] = {}  # the functional amount's cell index
     for s in store.ox.query(query):  # type: ignore[union-attr]
         key = (s["kind"].value.rsplit("/", 1)[-1], s["ds"].value, s["title"].value if s["title"] else "",
                s["row"].value, int(s["rownum"].value), s["c"].value)
         cells.setdefault(key, []).append((int(s["index"].value), s["text"].value))
+        if s["at"] is not None:
+            amount_at[key] = min(amount_at.get(key, 10**6), int(s["at"].value))
     tables: dict[str, list[TableRow]] = {}
     for (kind, ds, title, row, rownum, concept), texts in sorted(cells.items(), key=lambda kv: kv[0][4]):
-        # the name is what the row prints beside its code (the code may be split over 类/款/项 columns)
-        name = "".join(t for _, t in sorted(set(texts)) if not re.fullmatch(r"[\d\s]+", t))
+        words = sorted((i, t) for i, t in set(texts) if not re.fullmatch(r"[\d\s]+", t))
+        if kind in TOTAL_TABLES:
+            # the expenditure side's name is the text cell right before its amount (the income line is before it)
+            # (a cell without its index: the row's last text cell, the expenditure side being printed last)
+            at = amount_at.get((kind, ds, title, row, rownum, concept), 10**6)
+            before = [t for i, t in words if i < at]
+            name = _ENUMERATOR.sub("", normalise_name(before[-1])) if before else ""
+        else:
+            # the name is what the row prints beside its code (the code may be split over 类/款/项 columns)
+            name = "".join(t for _, t in words)
         code = concept.removeprefix(functional)
         tables.setdefault(kind, []).append(TableRow(ds, title, row, rownum, concept, code, normalise_name(name)))
     return tables
@@ -304,7 +352,9 @@ def link_triples(store: Store, document_iri: str, tables_iri: str | None = None)
 
     for figure, label, headings in figures:
         path = split_levels(label)
-        match = resolve(path, tables) if path else None
+        # a 类 of the expenditure total's list is the 收支预算总表's; every other path is walked down B5 (F5) first
+        kinds = TOTAL_TABLES if total_heading(headings) else SUBJECT_TABLES
+        match = resolve(path, tables, kinds) if path else None
         if match is None or match.ambiguous:  # not a path, or one the table cannot tell: nothing to say
             continue
         zh, en = _notes(match, headings)
