@@ -17,6 +17,12 @@ with the data, not with data × focus nodes):
   as long as the query binds every use of ``$this`` in its own group, and sub-selects project
   ``$this``; the shapes in ``shapes/`` are written that way, and ``tests/test_validate.py``
   checks the equivalence against pyshacl.
+
+The checks (:func:`catalogue`: one query per core constraint, one per group of SPARQL
+constraints) run on threads sharing the store (:func:`run_catalogue`; Oxigraph evaluates without
+the GIL), the findings in catalogue order. Over a scratch store holding exactly the document's
+graphs they read the union of the named graphs, one index lookup per pattern instead of one per
+graph (:func:`scope`). ``bench/bench_validate.py`` measures both.
 """
 
 from __future__ import annotations
@@ -24,8 +30,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from itertools import groupby
@@ -734,16 +742,69 @@ def document_graphs(document_iri: str) -> list[str]:
     return [document_iri, uris.ontology_graph(), uris.codelists_graph(), uris.shared_graph()]
 
 
+def validation_workers() -> int:
+    """How many constraints run at once: one per CPU this process may use (``BUDGETKG_VALIDATION_WORKERS``
+    overrides). Oxigraph evaluates a query without holding the GIL, so threads sharing the store
+    scale with the cores: 2.07× on 2 cores for four catalogue queries at 100 k observations."""
+    configured = os.environ.get("BUDGETKG_VALIDATION_WORKERS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One query of the catalogue: a compiled core constraint, or a group of SHACL-SPARQL
+    constraints run as one (:func:`constraint_groups`)."""
+
+    rule: str
+    label: str
+    core: CoreConstraint | None = None
+    group: tuple[SparqlConstraint, ...] = ()
+
+    def run(self, store: Store, graphs: Sequence[str] | None) -> list[Finding]:
+        if self.core is not None:
+            return run_core_constraint(store, self.core, graphs)
+        return run_sparql_constraints(store, self.group, graphs)
+
+
+def catalogue(shapes: rdflib.Graph) -> list[Check]:
+    """Every check of ``shapes``, in reporting order: the compiled core constraints, then the
+    SHACL-SPARQL constraints by group."""
+    return [Check(c.rule, f"{c.rule} {c.component}", core=c) for c in core_constraints(shapes)] + [
+        Check(g[0].rule, " + ".join(_local(c.shape) for c in g), group=tuple(g))
+        for g in constraint_groups(sparql_constraints(shapes))
+    ]
+
+
+def run_catalogue(store: Store, checks: Sequence[Check], graphs: Sequence[str] | None,
+                  workers: int | None = None) -> list[Finding]:
+    """Run ``checks`` over ``graphs`` (``None``: the union of all graphs), ``workers`` at a time
+    (default :func:`validation_workers`), the findings in the order of ``checks`` whatever the
+    order they finish in."""
+    workers = workers or validation_workers()
+    if workers == 1 or len(checks) < 2:
+        return [f for check in checks for f in check.run(store, graphs)]
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="validate") as pool:
+        return [f for found in pool.map(lambda check: check.run(store, graphs), checks) for f in found]
+
+
+def scope(store: Store, graphs: Sequence[str]) -> Sequence[str] | None:
+    """``None`` (the union of all graphs) when ``store`` holds exactly ``graphs`` and nothing in its
+    default graph, as a scratch store does, else ``graphs``. The same triples either way (Oxigraph
+    merges both as a bag), but a pattern over the union is one index lookup, not one per graph:
+    IC-19 2.95 s against 3.75 s, R08 3.06 s against 4.30 s at 100 k observations."""
+    if next(iter(store.ox.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
+        return graphs
+    named = {g.value for g in store.ox.named_graphs() if isinstance(g, ox.NamedNode)}
+    return None if named == set(graphs) else graphs
+
+
 def validate_graph(store: Store, document_iri: str, with_graphs: Sequence[str] = ()) -> list[Finding]:
     """Run every shape on a document's graph (with the ontology, code-list and shared graphs, and
     ``with_graphs``: the other file of a disclosure published as two, see ``pipeline.validate_pair``)."""
-    graphs = document_graphs(document_iri) + list(with_graphs)
-    shapes = load_shapes()
-    findings: list[Finding] = []
-    for check in core_constraints(shapes):
-        findings += run_core_constraint(store, check, graphs)
-    for group in constraint_groups(sparql_constraints(shapes)):
-        findings += run_sparql_constraints(store, group, graphs)
+    graphs = scope(store, document_graphs(document_iri) + list(with_graphs))
+    findings = run_catalogue(store, catalogue(load_shapes()), graphs)
     return sorted_findings(locate(store, findings, graphs))
 
 
