@@ -293,15 +293,20 @@ TEN = Decimal("10.00")
 
 
 def _leaf_cell(d: SourceDocument, r: dict[str, Path], out: Path) -> tuple[list[Expected], list[Expected]]:
-    """支出总表 行政运行 (2010301) 基本支出 +10: its row no longer adds up, nor does its 款 (20103)."""
+    """支出总表 行政运行 (2010301) 基本支出 +10: its row no longer adds up, nor does its 款 (20103), and it
+    now spends more than 一般公共预算支出表 for the row though the 收支总表's only income is general-budget
+    appropriation (R28's = form)."""
     new = _cell(d, EXPENDITURE, "4", 4) + TEN
     _sheet(r["xlsx"], out, EXPENDITURE, "4", 4, new)
     total, project, parent = _cell(d, EXPENDITURE, "4", 3), _cell(d, EXPENDITURE, "4", 5), _cell(d, EXPENDITURE, "3", 4)
+    general = _cell(d, GENERAL, "4", 4)
     return [
         ("R07-expenditure-columns", "Violation", EXPENDITURE, "4", "合计 (栏次 3)",
          {"value": total, "sum": new + project, "diff": total - new - project}),
         ("R08-functional-hierarchy", "Violation", EXPENDITURE, "3", "基本支出 (栏次 4)",
          {"value": parent, "sum": new, "diff": parent - new}),
+        ("R28-expenditure-vs-general-budget", "Violation", GENERAL, "4", "基本支出 (栏次 4)",
+         {"value": general, "other": new, "diff": general - new, "otherTable": EXPENDITURE}),
     ], []
 
 

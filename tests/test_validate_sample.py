@@ -227,3 +227,41 @@ def test_new_cross_table_rules_on_altered_cells(sample_store: Store, sample_docu
          "30113 [total]: 32.51 ≠ 部门预算一般公共预算财政拨款支出表 basic expenditure of functional 2210201: 32.41 "
          "(diff 0.1, rounding envelope 0.01; a heuristic: other subjects may share the item)"),
     ]
+
+
+def _set_amount(store: Store, obs: str, amount: str) -> None:
+    """Print ``amount`` (万元) in the cell ``obs`` instead of what the sample prints."""
+    bkg = uris.vocab()
+    store.ox.update(
+        f"DELETE {{ GRAPH ?g {{ <{obs}> <{bkg}amount> ?a ; <{bkg}amountInYuan> ?y ; <{bkg}printedValue> ?p }} }}"
+        f" INSERT {{ GRAPH ?g {{ <{obs}> <{bkg}amount> {amount} ; <{bkg}amountInYuan> {Decimal(amount) * 10000} ;"
+        f' <{bkg}printedValue> "{amount}" }} }}'
+        f" WHERE {{ GRAPH ?g {{ <{obs}> <{bkg}amount> ?a ; <{bkg}amountInYuan> ?y ; <{bkg}printedValue> ?p }} }}")
+
+
+def test_r28_equal_form_only_where_all_income_is_general_budget(sample_store: Store, sample_document: str) -> None:
+    """The sample's 收支总表 prints general-budget appropriation only (822.41; 政府性基金, 上年结转 … 0), so
+    支出总表 = 一般公共预算财政拨款支出表 row by row: 行政运行 (2010301) 基本支出 printed 343.45 in 支出总表
+    against 333.45 is a Violation (diff −10); with a 上年结转 of 10 added to the 收支总表 it is the ≤ form,
+    which 333.45 ≤ 343.45 keeps."""
+    table = f"{sample_document}/table"
+    scratch = Store()
+    scratch.ox.bulk_extend(sample_store.ox.quads_for_pattern(None, None, None, None))
+    _set_amount(scratch, f"{table}/expenditure/obs/functional-2010301/basic", "343.45")
+
+    def r28() -> list[tuple[str, str, str, str, str, str]]:
+        return sorted((f.severity, f.focus.split("/table/")[1], str(f.values["value"]), str(f.values["other"]),
+                       str(f.values["diff"]), str(f.values["relation"]))
+                      for f in validate_graph(scratch, sample_document) if f.rule.startswith("R28"))
+
+    assert r28() == [("Violation", "general-public-budget-expenditure/obs/functional-2010301/basic",
+                      "333.45", "343.45", "-10", "<")]
+    # a 上年结转 line of 10.00 in the 收支总表 (the sample prints none)
+    bkg, qb = uris.vocab(), "http://purl.org/linked-data/cube#"
+    carryover = f"{table}/income-expenditure-summary/obs/line-item-carryover-from-previous-year/amount"
+    scratch.ox.update(
+        f"INSERT DATA {{ GRAPH <{sample_document}> {{ <{carryover}> a <{qb}Observation> ;"
+        f" <{qb}dataSet> <{table}/income-expenditure-summary> ;"
+        f" <{bkg}classification> <{uris.concept('line-item', 'carryover-from-previous-year')}> ;"
+        f" <{bkg}amount> 10.00 ; <{bkg}amountInYuan> 100000.00 }} }}")
+    assert r28() == []
