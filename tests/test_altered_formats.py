@@ -35,39 +35,19 @@ from typer.testing import CliRunner
 
 from budgetkg import uris
 from budgetkg.cli import app
-from budgetkg.model import Paragraph, SourceDocument
+from budgetkg.model import SourceDocument
 from budgetkg.pipeline import process
 from budgetkg.read import read_document
 from budgetkg.store import Store
 from tests.conftest import SAMPLE
-from tests.test_readers import _layout, _xlsx_value
+from tests.test_readers import _layout, _xlsx_value, write_docx
 
 # -- rendering the sample -------------------------------------------------------------------------
 
 
 def write_word(doc: SourceDocument, path: Path) -> None:
     """The sample as a published Word document (see the module documentation)."""
-    out = docx.Document()
-    for block in doc.blocks:
-        if isinstance(block, Paragraph):
-            out.add_paragraph(block.text, style="Heading 1" if block.heading else None)
-            continue
-        before, grid, merges, after, width = _layout(block)
-        out.add_paragraph(block.title)
-        for cells in before:  # the header block: one paragraph per printed segment
-            for text in cells:
-                out.add_paragraph(text)
-        rows = grid + [list(r) for r in after]
-        table = out.add_table(rows=len(rows), cols=width)
-        for r, c, rs, cs in merges:
-            table.cell(r, c).merge(table.cell(r + rs - 1, c + cs - 1))
-        for r, cells in enumerate(rows):
-            for c, text in enumerate(cells):
-                if text:
-                    table.cell(r, c).text = text
-        for note in block.notes:
-            out.add_paragraph(note)
-    out.save(str(path))
+    write_docx(doc, path, header_as_paragraphs=True)
 
 
 _THIN = Side(style="thin")

@@ -125,7 +125,9 @@ def write_xlsx(doc: SourceDocument, path: Path, *, shift: tuple[int, int] = (0, 
     book.save(path)
 
 
-def write_docx(doc: SourceDocument, path: Path) -> None:
+def write_docx(doc: SourceDocument, path: Path, header_as_paragraphs: bool = False) -> None:
+    """The document as Word: paragraphs, and each table under its title, its header block (``612…``,
+    ``单位：万元``) as the table's first rows, or (``header_as_paragraphs``) as paragraphs above it."""
     out = docx.Document()
     for block in doc.blocks:
         if isinstance(block, Paragraph):
@@ -133,6 +135,10 @@ def write_docx(doc: SourceDocument, path: Path) -> None:
             continue
         before, grid, merges, after, width = _layout(block)
         out.add_paragraph(block.title)
+        if header_as_paragraphs:  # one paragraph per printed segment
+            for text in (t for cells in before for t in cells):
+                out.add_paragraph(text)
+            before = []
         rows = [list(r) for r in before] + grid + [list(r) for r in after]
         table = out.add_table(rows=len(rows), cols=width)
         spans = [(k + len(before), c, rs, cs) for k, c, rs, cs in merges]

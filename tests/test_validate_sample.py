@@ -127,18 +127,13 @@ def test_cross_table_rules_on_altered_cells(sample_store: Store, sample_document
     the rules that compare it, with the numbers."""
     scratch = Store()
     scratch.ox.bulk_extend(sample_store.ox.quads_for_pattern(None, None, None, None))
-    bkg = uris.vocab()
     table = f"{sample_document}/table"
     for obs, amount in ((f"{table}/income/obs/line-item-table-total/income-subtotal", "822.51"),
                         (f"{table}/expenditure/obs/line-item-table-total/total", "822.40"),
                         (f"{table}/income-expenditure-summary/obs/functional-208/amount", "135.90"),
                         (f"{table}/fiscal-appropriation-summary/obs/line-item-income-this-year-total/amount",
                          "822.61")):
-        scratch.ox.update(
-            f"DELETE {{ GRAPH ?g {{ <{obs}> <{bkg}amount> ?a ; <{bkg}amountInYuan> ?y ; <{bkg}printedValue> ?p }} }}"
-            f" INSERT {{ GRAPH ?g {{ <{obs}> <{bkg}amount> {amount} ; <{bkg}amountInYuan> {Decimal(amount) * 10000} ;"
-            f' <{bkg}printedValue> "{amount}" }} }}'
-            f" WHERE {{ GRAPH ?g {{ <{obs}> <{bkg}amount> ?a ; <{bkg}amountInYuan> ?y ; <{bkg}printedValue> ?p }} }}")
+        _set_amount(scratch, obs, amount)
     findings = validate_graph(scratch, sample_document)
     got = sorted((f.rule, f.severity, f.focus.split("/table/")[1], str(f.values["value"]), str(f.values["sum"]),
                   str(f.values["diff"])) for f in findings if f.rule[:3] in {"R20", "R21", "R22", "R24", "R25",
