@@ -9,7 +9,7 @@ import pytest
 
 from budgetkg import pipeline
 from budgetkg.map import MappedDocument
-from budgetkg.model import Paragraph, SourceDocument, paragraph_keys
+from budgetkg.model import Paragraph, RawTable, SourceDocument, paragraph_keys
 from budgetkg.pipeline import DocumentReport, build
 from budgetkg.store import Store
 from budgetkg.validate import Finding
@@ -50,8 +50,11 @@ def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, dict[
     return store, {Path(r.file).name: r for r in reports}
 
 
-def process_edited(path: Path, edits: dict[str, tuple[str, str]]) -> tuple[MappedDocument, list[Finding]]:
+def process_edited(path: Path, edits: dict[str, tuple[str, str]],
+                   cells: dict[tuple[str, int, int], tuple[str, str]] | None = None
+                   ) -> tuple[MappedDocument, list[Finding]]:
     """``path`` read, the printed lines named in ``edits`` (paragraph key -> (text as printed, altered text))
+    and the table cells named in ``cells`` ((table title, row index, cell index) -> (as printed, altered))
     replaced, each checked as printed first, then mapped and validated as ``pipeline.process`` does."""
     read = pipeline.read_document
 
@@ -64,6 +67,13 @@ def process_edited(path: Path, edits: dict[str, tuple[str, str]]) -> tuple[Mappe
                 printed, new = edits[keys[id(block)]]
                 assert block.text.strip() == printed
                 block = replace(block, text=new)
+            elif isinstance(block, RawTable):
+                rows = list(block.rows)
+                for (title, r, c), (printed, new) in (cells or {}).items():
+                    if title == block.title:
+                        assert rows[r].cells[c] == printed
+                        rows[r] = replace(rows[r], cells=(*rows[r].cells[:c], new, *rows[r].cells[c + 1:]))
+                block = replace(block, rows=rows)
             blocks.append(block)
         return replace(doc, blocks=blocks)
 

@@ -49,9 +49,11 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
         ('R51-yoy-anomaly', 'paragraph/22.7/figure/2', '6032.55', '2630.96', '3401.59', '129.2908'),
     ],
     PROCURATORATE_2018: [
-        # p.24: 与上年相比增加 1,341.22 万元，增长 57.83 %; p.26: 未归口管理行政单位离退休费（项）…降幅 81.6 %
-        ('R51-rate-yoy-anomaly', 'paragraph/24.17/percentage/1', '57.83', '57.83'),
+        # p.26: 未归口管理行政单位离退休费（项）…降幅 81.6 %
         ('R51-rate-yoy-anomaly', 'paragraph/26.24/percentage/1', '81.6', '-81.6'),
+        # p.24: “3．住房保障支出 3,660.38 万元，…。与上年相比增加 1,341.22 万元，增长 57.83 %。”: the change as the
+        # sentence after its amount (read since), its finding and not its rate's
+        ('R51-yoy-anomaly', 'paragraph/24.17/figure/1', '3,660.38', '2319.16', '1341.22', '57.8321'),
         # p.29: 机关运行经费预算支出2,722.57 万元，比上年相比减少 3,309.98 万元 (the 2017 file's 6032.55)
         ('R51-yoy-anomaly', 'paragraph/29.20/figure/2', '2,722.57', '6032.55', '-3309.98', '-54.8687'),
     ],
@@ -89,38 +91,47 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
         ('R51-yoy-anomaly', 'paragraph/7.5/figure/2', '37,151.47', '12659.76', '24491.71', '193.4611'),
     ],
     '江苏省人大办公厅2017年度预算公开.pdf': [
-        # 住房保障支出 1512.23 万元，与上年相比增加 668.79万元，增长 79.29% (twice; 668.79 ÷ 843.44 = 79.29 %)
-        ('R51-rate-yoy-anomaly', 'paragraph/24.7/percentage/1', '79.29', '79.29'),
+        # 住房保障支出 1512.23 万元，与上年相比增加 668.79万元，增长 79.29% (twice; 668.79 ÷ 843.44 = 79.29 %): p.26
+        # in one sentence (the money change not read: the rate), p.24 as the sentence after the amount (the change)
         ('R51-rate-yoy-anomaly', 'paragraph/26.11/percentage/1', '79.29', '79.29'),
+        ('R51-yoy-anomaly', 'paragraph/24.7/figure/1', '1512.23', '843.44', '668.79', '79.2931'),
         # p.28: 机关运行经费预算支出5619.31 万元，比 2016 年增加 4032.99 万元，增加 254.23%
         ('R51-yoy-anomaly', 'paragraph/28.6/figure/2', '5619.31', '1586.32', '4032.99', '254.2356'),
     ],
     '江苏省人大常委会2019年度部门预算公开.pdf': [
-        ('R51-rate-yoy-anomaly', 'paragraph/10.15/percentage/1', '55.54', '55.54'),  # 增加1178.82万元，增长55.54%
         ('R51-rate-yoy-anomaly', 'paragraph/11.5/percentage/1', '51.74', '51.74'),  # 增加872.17万元，增长51.74%
         ('R51-rate-yoy-anomaly', 'paragraph/14.14/percentage/1', '64.43', '64.43'),  # 提租补贴（项）2548.3万元
+        # “3．住房保障（类）支出3301.2万元，…。与上年相比增加1178.82万元，增长55.54%。”
+        # the change as the sentence after its amount (read since): its finding, not its rate's
+        ('R51-yoy-anomaly', 'paragraph/10.14/figure/1', '3301.2', '2122.38', '1178.82', '55.5424'),
     ],
     '江苏省委办公厅2017年部门预算.pdf': [
-        ('R51-rate-yoy-anomaly', 'paragraph/6.21/percentage/1', '71.53', '71.53'),  # 增加 774.26 万元
         ('R51-rate-yoy-anomaly', 'paragraph/9.7/percentage/1', '96.28', '96.28'),  # 提租补贴（项）支出 1235.41万元
         # p.11: 机关运行经费预算支出10101.76 万元，比上年增加 7952.30 万元，增长 369.97%
         ('R51-yoy-anomaly', 'paragraph/11.4/figure/2', '10101.76', '2149.46', '7952.3', '369.9673'),
+        # p.6: “3．住房保障支出 1856.69 万元，…。与上年相比增加 774.26 万元，增长 71.53%。”
+        # the change as the sentence after its amount (read since): its finding, not its rate's
+        ('R51-yoy-anomaly', 'paragraph/6.21/figure/1', '1856.69', '1082.43', '774.26', '71.5298'),
     ],
     '江苏省委办公厅2018年度部门预算公开文件.pdf': [
         ('R51-rate-yoy-anomaly', 'paragraph/11.22/percentage/1', '79.27', '-79.27'),  # 机关运行经费 减少8007.18万元
         ('R51-rate-yoy-anomaly', 'paragraph/6.10/percentage/1', '100', '-100'),  # 减少147.20万元，减少100%
         ('R51-rate-yoy-anomaly', 'paragraph/7.12/percentage/1', '903.39', '903.39'),  # 增加1777.14万元
-        ('R51-rate-yoy-anomaly', 'paragraph/7.4/percentage/1', '62.39', '62.39'),  # 增加1158.47万元
         ('R51-rate-yoy-anomaly', 'paragraph/8.22/percentage/1', '87.56', '-87.56'),  # 离退休（项）减少1751.62万元
         ('R51-rate-yoy-anomaly', 'paragraph/9.13/percentage/1', '86.16', '86.16'),  # 提租补贴（项）增加1064.47万元
+        # p.7: “3．住房保障（类）支出3015.16万元，…。与上年相比增加1158.47万元，增长62.39%。”
+        # the change as the sentence after its amount (read since): its finding, not its rate's
+        ('R51-yoy-anomaly', 'paragraph/7.4/figure/1', '3015.16', '1856.69', '1158.47', '62.3944'),
     ],
     '江苏省政协办公厅2017年度部门预算.pdf': [
         # 提租补贴（项）支出 751.77 万元，与上年相比增加 380.65 万元，增长 102.57% (printed twice)
         ('R51-rate-yoy-anomaly', 'paragraph/10.16/percentage/1', '102.57', '102.57'),
         ('R51-rate-yoy-anomaly', 'paragraph/14.14/percentage/1', '102.57', '102.57'),
-        ('R51-rate-yoy-anomaly', 'paragraph/8.6/percentage/1', '74.35', '74.35'),  # 增加 466.32万元
         # p.17: 机关运行经费支出预算3,348.98万元，比2016年增加2,173.13万元，增长184.81%
         ('R51-yoy-anomaly', 'paragraph/17.9/figure/2', '3,348.98', '1175.85', '2173.13', '184.8135'),
+        # p.8: “3.住房保障（类）支出 1,093.52 万元，…。与上年相比增加 466.32万元，增长 74.35%。”
+        # the change as the sentence after its amount (read since): its finding, not its rate's
+        ('R51-yoy-anomaly', 'paragraph/8.5/figure/1', '1,093.52', '627.2', '466.32', '74.3495'),
     ],
     '江苏省政协办公厅2018年度部门预算.pdf': [
         ('R51-rate-yoy-anomaly', 'paragraph/11.19/percentage/1', '83.25', '-83.25'),  # 离退休（项）减少1,256.90万元
@@ -396,10 +407,12 @@ def test_fast_path_equals_pyshacl_on_corpus_documents(
     procuratorate = reports[PROCURATORATE_2018].iri or ""
     rates = ["paragraph/24.17/percentage/1", "paragraph/26.24/percentage/1", "paragraph/24.10/percentage/1",
              "paragraph/29.20/percentage/1"]
-    reference = _same_through_pyshacl(store, procuratorate, {YOY: ["paragraph/29.20/figure/2"], RATE: rates})
+    # 24.17: “…3,660.38 万元，…。与上年相比增加 1,341.22 万元，增长 57.83 %。”: the change's finding, its rate silent
+    reference = _same_through_pyshacl(store, procuratorate,
+                                      {YOY: ["paragraph/24.17/figure/1", "paragraph/29.20/figure/2"], RATE: rates})
     assert _reported(reference, procuratorate) == [
-        ("R51-rate-yoy-anomaly-info", "paragraph/24.17/percentage/1"),
         ("R51-rate-yoy-anomaly-info", "paragraph/26.24/percentage/1"),
+        ("R51-yoy-anomaly-info", "paragraph/24.17/figure/1"),
         ("R51-yoy-anomaly-info", "paragraph/29.20/figure/2"),
     ]
 

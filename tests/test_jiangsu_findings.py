@@ -6,7 +6,12 @@ text rules (groups C, D, F) and was read off the paragraph text (pdfplumber) by 
 
 * R50-growth-rate: 江苏省检察院 2017 writes 机关运行经费预算支出6032.55 万元，比 2016 年增加 3401.59 万元，
   增长129.97 %, but 3401.59 ÷ (6032.55 − 3401.59) = 129.29 % (Violation); 江苏省人大办公厅 2017 writes
-  增加 254.23% for 4032.99 ÷ 1586.32 = 254.2356 % (truncated, not rounded: Info).
+  增加 254.23% for 4032.99 ÷ 1586.32 = 254.2356 % (truncated, not rounded: Info). Changes written as the sentence
+  after their amount (“…1,836.22 万元，主要用于…。与上年相比减少 184.96 万元，降幅 9.1 %。”) are checked too:
+  江苏省委办公厅 2019 增长30% for 878.93 ÷ 3015.16 = 29.15 % (Violation), 省检察院 2017 增长 2.31 % (2.3153 %) and
+  2018 降幅 9.1 % (9.1511 %), truncated (Info).
+* R41-text-split, R52-repeated (Violation): 省检察院 2017 p.19 “基本支出预算数为 12323.46 万元” against its
+  支出预算总表 and its own section 三 (“基本支出 12323.48 万元”).
 * R51-template-leftover: the template's alternatives kept in the text ("与上年相比增加（减少）0万元，
   增长（减少）0%"): 江苏省人大常委会 2019 and 省人大办公厅 2018, once per printed line that keeps one.
 * R51-rate-reason-missing (Warning): 江苏省人大办公厅 2017 states the increase of 844.15 万元 (增长 6.59%) in
@@ -28,9 +33,12 @@ text rules (groups C, D, F) and was read off the paragraph text (pdfplumber) by 
   省检察院 2018 (行政运行 10,883.36, 一般行政管理事务 3,666, 公诉、审判、侦查、执行等检察监督支出
   1,895, 机关事业单位基本养老保险缴费（项）支出 1,045.93 and 职业年金 418.37, 住房公积金
   1,073.77, 提租补贴 2,586.61): no R46-subject-amounts finding; the
-  text-only files have no table to resolve against. The 类 of the “（二）支出预算总计…包括：” lists (24, against the
-  收支预算总表 of the same or the other file) and 省检察院 2018's three 款 totals equal their rows too: no finding
-  (tests/test_subject_totals.py).
+  text-only files have no table to resolve against. The 类 of the “（二）支出预算总计…包括：” lists (31, against the
+  收支预算总表 of the same or the other file; 7 printed without their （类） mark) and 省检察院 2018's three 款 totals
+  equal their rows too: no finding (tests/test_subject_totals.py).
+* R46-subject-amounts (Violation): 省人大办公厅 2017 p.26 states “1. 人大事务行政运行（项）支出 10528.33 万元” under the
+  bare line “一般公共服务” (its 类), 款 and 项 names written as one: B5 (p.16) prints 2010101 行政运行 4,545.94,
+  10528.33 being 20101 人大事务's total; its 类 items 2–3 (社会保障和就业支出 1608.51, 住房保障支出 1512.23) agree.
 
 The documents not listed (the tables-only 公开表 files, 江苏省政协办公厅 2017, 江苏省委办公厅 2017 公开表 …)
 give no finding.
@@ -77,10 +85,24 @@ RD_2019 = "一般公共预算支出预算表（功能科目） 公开表七"
 #: (R53), the leftover text (R51), or the whole message (R50, R46).
 EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
     '2017年省检察院部门预算.pdf': [
+        # p.19 section 一 states 基本支出预算数为 12323.46 万元 (read since …预算数为 names 基本支出),
+        # section 三 “基本支出 12323.48 万元” and 三、支出预算总表 12,323.48 (= 17996.68 − 5533 − 140.2):
+        # the 12323.46 is the text's slip
+        ('R41-text-split', 'Violation', 'paragraph/19.7/figure/1',
+         'text “基本支出预算数为 12323.46 万元”: 12323.46 万元 ≠ 三、支出预算总表 (table-total, basic) '
+         '12,323.48 万元 (both rounded to the coarser precision; diff -0.02 in 万元, rounding envelope 0.01)'),
+        # p.19 “1．公共安全（类）支出 13656.34 万元，…。与上年相比增加 309.03 万元，增长 2.31 %。”: the change
+        # written as the next sentence, read since; 309.03 ÷ 13347.31 = 2.3153 % (truncated to 2.31: Info)
+        ('R50-growth-rate', 'Info', 'paragraph/19.5/percentage/1',
+         '“增长2.31 %”: 2.31% ≠ 309.03 ÷ 13347.31 = 2.3153% computed from “与上年相比增加 309.03 万元” '
+         '(2.32% at the stated decimals; diff -0.01 percentage points, envelope 0.105)'),
         ('R50-growth-rate', 'Violation', 'paragraph/22.8/percentage/1',
          '“增长129.97 %”: 129.97% ≠ 3401.59 ÷ 2630.96 = 129.2908% computed from “比 2016 年增加 '
          '3401.59 万元” (129.29% at the stated decimals; diff 0.68 percentage points, '
          'envelope 0.1057)'),
+        ('R52-repeated', 'Violation', 'paragraph/19.23/figure/1',
+         '“基本支出 12323.48 万元”: basic-expenditure  is 12323.48 万元 here but 12323.46 万元 elsewhere in the text '
+         '(2 statements; diff 0.02, rounding envelope 0.01)'),
         ('R53-percent-decimals', 'Info', 'paragraph/18.10/percentage/1', '8.8'),
         ('R53-percent-decimals', 'Info', 'paragraph/20.4/percentage/1', '8.8'),
         ('R53-percent-decimals', 'Info', 'paragraph/20.9/percentage/1', '8.8'),
@@ -95,6 +117,11 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
             "公开 07 表：一般公共预算支出预算表 has no item (项) named “未归口管理行政单位离退休费” under 20805 "
             "行政事业单位离退休 (nor one named “未归口管理行政单位离退休费支出”); the class (类) and section (款) "
             "taken from the heading “（二）社会保障和就业支出（类）”, “行政事业单位离退休（款）”")),
+        # p.24 “2．社会保障和就业支出 1,836.22 万元，…。与上年相比减少 184.96 万元，降幅 9.1 %。” (the change as
+        # the next sentence): 184.96 ÷ 2021.18 = 9.1511 %, 9.2 at one decimal; 9.1 is truncated (Info)
+        ('R50-growth-rate', 'Info', 'paragraph/24.10/percentage/1',
+         '“降幅 9.1 %”: 9.1% ≠ 184.96 ÷ 2021.18 = 9.1511% computed from “与上年相比减少 184.96 万元” '
+         '(9.2% at the stated decimals; diff -0.1 percentage points, envelope 0.1503)'),
         ('R53-percent-decimals', 'Info', 'paragraph/23.15/percentage/1', '22'),
         ('R53-percent-decimals', 'Info', 'paragraph/24.10/percentage/1', '9.1'),
         ('R53-percent-decimals', 'Info', 'paragraph/25.21/percentage/1', '22'),
@@ -106,6 +133,14 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
         ('R53-percent-decimals', 'Info', 'paragraph/29.21/percentage/1', '54.9'),
     ],
     '江苏省人大办公厅2017年度预算公开.pdf': [
+        # p.26: “1. 人大事务行政运行（项）支出 10528.33 万元” under the bare line “一般公共服务” (its 类), the 款 name
+        # and the 项 name written as one: 2010101 行政运行, which the 一般公共预算支出预算表 (p.16) and the 财政拨款支出
+        # 预算表 (p.11) print 4,545.94; 10528.33 is 20101 人大事务's (and 201's) total (tests/test_subject_totals.py)
+        ('R46-subject-amounts', 'Violation', 'paragraph/26.5/figure/1',
+         'text “人大事务行政运行（项）支出 10528.33 万元”: '
+         '一般公共服务（类）人大事务行政运行（项）支出 10528.33 万元 ≠ '
+         '一般公共预算支出预算表 (2010101, amount) 4,545.94 万元 (both rounded to the coarser precision; diff 5982.39 '
+         'in 万元, rounding envelope 0.01)'),
         ('R50-growth-rate', 'Info', 'paragraph/28.6/percentage/1',
          '“增加 254.23%”: 254.23% ≠ 4032.99 ÷ 1586.32 = 254.2356% computed from “比 2016 年增加 '
          '4032.99 万元” (254.24% at the stated decimals; diff -0.01 percentage points, '
@@ -178,6 +213,11 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
         ('R53-percent-decimals', 'Info', 'paragraph/8.7/percentage/1', '100'),
     ],
     '江苏省委办公厅2019年度部门预算公开文件.pdf': [
+        # p.8 “3．住房保障（类）支出3894.09万元，…。与上年相比增加878.93万元，增长30%。” (the change as the next
+        # sentence): 878.93 ÷ (3894.09 − 878.93) = 29.1504 %, 29 % at no decimal, not 30 %
+        ('R50-growth-rate', 'Violation', 'paragraph/8.3/percentage/1',
+         '“增长30%”: 30% ≠ 878.93 ÷ 3015.16 = 29.1504% computed from “与上年相比增加878.93万元” '
+         '(29% at the stated decimals; diff 1 percentage points, envelope 0.6003)'),
         ('R53-percent-decimals', 'Info', 'paragraph/8.18/percentage/1', '100'),
         ('R53-percent-decimals', 'Info', 'paragraph/8.3/percentage/1', '30'),
         ('R53-percent-decimals', 'Info', 'paragraph/9.9/percentage/1', '100'),
@@ -385,9 +425,11 @@ def test_dropping_the_tables_file_reads_the_text_alone_again(tmp_path) -> None:
     text, tables = (r.iri for r in build(store, [files[RD_2019_TEXT], files[RD_2019_TABLES]]))
     assert text is not None and tables is not None and partner_of(text) == tables and partner_of(tables) == text
     # 12 figures linked: the nine 人大事务 items (公开表七) and the three 类 of p.10's 支出预算总计 list (公开表一, the
-    # 收支预算总表: 13907.78, 1121.39, 3301.2 = its 201, 208, 221 rows; tests/test_subject_totals.py)
+    # 收支预算总表: 13907.78, 1121.39, 3301.2 = its 201, 208, 221 rows; tests/test_subject_totals.py), and 3 more:
+    # the changes of those 类 stated as the sentence after each (“与上年相比增加1201.5万元…”, 10.6, 10.10, 10.14), of
+    # the same rows
     paired = (["paragraph/14.10/figure/1", "paragraph/14.13/figure/1", "paragraph/14.4/figure/1",
-               "paragraph/14.7/figure/1"], 12)
+               "paragraph/14.7/figure/1"], 15)
     assert _r46_and_rows(store, text) == paired
     drop_documents(store, [tables])  # one transaction: the tables go, the text is validated alone
     assert not store.ox.contains_named_graph(ox.NamedNode(tables))

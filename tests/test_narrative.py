@@ -468,16 +468,18 @@ def test_item_fee_and_another_years_figure_are_not_the_total(tmp_path) -> None:
                             blocks=[Paragraph(line, i + 1) for i, line in enumerate(text.splitlines())])
     statements = narrative.extract(doc, 2017)
     got = [(s.indicator, s.kind, s.printed, s.reference_year, s.compared_with) for s in statements]
+    # “本年数与上年预算数一致” is the item's change of 0 (direction flat: tests/test_flat_changes.py)
     assert got == [("outbound-travel", "amount", "70", None, None),
+                   ("outbound-travel", "change", "", 2016, None),
                    ("expenditure-total", "previous-budget", "8,648.07", 2016, None),
-                   ("expenditure-total", "change", "498.72", 2016, 1),
+                   ("expenditure-total", "change", "498.72", 2016, 2),
                    ("expenditure-total", "amount", "9,146.79", None, None)]
     # the same text in a 2016 budget: the 2016 figure is its own year's
     got = [(s.indicator, s.kind, s.printed) for s in narrative.extract(doc, 2016)]
     assert ("expenditure-total", "amount", "8,648.07") in got
     # in a 2015 budget both name later years: neither this year's amount nor a previous budget (left out)
     got = [(s.indicator, s.kind, s.printed) for s in narrative.extract(doc, 2015)]
-    assert got == [("outbound-travel", "amount", "70")]
+    assert got == [("outbound-travel", "amount", "70"), ("outbound-travel", "change", "")]
 
 
 def test_class_list_shares_need_the_opening_total_and_its_list(tmp_path) -> None:

@@ -4,14 +4,20 @@ their table row by name (``budgetkg.subjects``) and compared by ``R46-subject-am
 What the corpus prints (read through ``budgetkg.read``; the Hebei sample states no 类/款 and the Shanghai budgets only
 三-level 项 paths):
 
-* Jiangsu, every budget text but 省人大办公厅 2017, section 四 (收支预算总表): “（二）支出预算总计 21,955.35
-  万元。包括：” then “1．公共安全（类）支出 16,458.75 万元，主要用于…” — the 类 of the expenditure total, every
-  source of funds: they equal the 收支预算总表's 类 rows, not B5's where the department has funds of other sources
-  (省检察院 2017 204: 13,656.34 vs B5 13,641.34; 2018 16,458.75 vs 16,444.36; 委办 2017 201: 16,992.37 vs
-  16,845.17; 政协 2017 6,543.55 vs 6,463.55, 2018 7,827.46 vs 7,747.46). 24 such figures, all equal to their
-  收支预算总表 row (checked below for 省检察院 2018 and 省人大常委会 2019, and on every file by
-  tests/test_jiangsu_findings.py: no finding). Items printed without their （类） mark (省检察院 2018
-  “2．社会保障和就业支出 1,836.22 万元”, 委办 2017 items 2–3, the whole 省人大 2017 list) are not read.
+* Jiangsu, every budget text, section 四 (收支预算总表): “（二）支出预算总计 21,955.35 万元。包括：” then
+  “1．公共安全（类）支出 16,458.75 万元，主要用于…” — the 类 of the expenditure total, every source of funds: they
+  equal the 收支预算总表's 类 rows, not B5's where the department has funds of other sources (省检察院 2017 204:
+  13,656.34 vs B5 13,641.34; 2018 16,458.75 vs 16,444.36; 委办 2017 201: 16,992.37 vs 16,845.17; 政协 2017
+  6,543.55 vs 6,463.55, 2018 7,827.46 vs 7,747.46). 31 such figures, all equal to their 收支预算总表 row (checked
+  below for 省检察院 2018, 省人大 2017, 委办 2017 and 省人大常委会 2019, and on every file by
+  tests/test_jiangsu_findings.py): 24 marked （类）, 7 printed without the mark and read as 类 all the same, the
+  label being exactly a national 类 name (省检察院 2018 “2．社会保障和就业支出 1,836.22 万元” and item 3, 委办 2017
+  items 2–3, the whole 省人大 2017 list “1．一般公共服务支出 10528.33 万元”…; its 收支预算总表 wraps “八、社会保障和就”
+  | “业支出” in its cell: the row's whole national name is its name).
+* 省人大 2017 p.26, section 五: the bare line “一般公共服务” (a 类 name, no mark) above “1. 人大事务行政运行（项）支出
+  10528.33 万元” (the 款 name and the 项 name written as one: 20101 / 2010101, which B5 prints 4,545.94 — 10528.33 is
+  the 款's and the 类's total: a Violation, real), then “2. 社会保障和就业支出 1608.51 万元”, “3. 住房保障支出
+  1512.23 万元”: 类 = B5 208, 221.
 * 省检察院 2018 p.26–27, section 五 (财政拨款支出预算情况说明): the 款 lines' totals under their 类 heading,
   “检察（款）: 2018 年预算支出合计 16,444.36 万元” (also 行政事业单位离退休 1,836.22 and 住房改革支出
   3,660.38): = B5 (公开 07 表, p.17) 20404, 20805, 22102.
@@ -167,12 +173,16 @@ def test_class_amount_links_to_the_summary_table_row(procuratorate: tuple[Mapped
 
 def test_agreeing_amounts_are_silent(procuratorate: tuple[MappedDocument, list[Finding]]) -> None:
     """The 类 of the total and the three 款 totals equal their rows (p.13 收支预算总表, p.17 公开 07 表): no finding;
-    the 类 is not compared with B5's 204 (16,444.36), which the 收支预算总表 exceeds by its 其他资金 14.39 (p.13)."""
+    the 类 is not compared with B5's 204 (16,444.36), which the 收支预算总表 exceeds by its 其他资金 14.39 (p.13). Items
+    2–3 of the total's list print no （类） mark (p.24: “2．社会保障和就业支出 1,836.22 万元”, “3．住房保障支出 3,660.38
+    万元”): read as 类 all the same, = 收支预算总表 rows 11 and 22."""
     mapped, findings = procuratorate
     figures = ["paragraph/24.2/figure/1", "paragraph/26.8/figure/1", "paragraph/26.22/figure/1",
-               "paragraph/27.10/figure/1"]
+               "paragraph/27.10/figure/1", "paragraph/24.8/figure/1", "paragraph/24.15/figure/1"]
     assert _compared(mapped, figures) == [
+        ("paragraph/24.15/figure/1", "住房保障支出（类）", D("3660.38"), SUMMARY_2018, 22, "221", D("3660.38")),
         ("paragraph/24.2/figure/1", "公共安全（类）", D("16458.75"), SUMMARY_2018, 7, "204", D("16458.75")),
+        ("paragraph/24.8/figure/1", "社会保障和就业支出（类）", D("1836.22"), SUMMARY_2018, 11, "208", D("1836.22")),
         ("paragraph/26.22/figure/1", "社会保障和就业支出（类）行政事业单位离退休（款）", D("1836.22"), B5_2018, 9,
          "20805", D("1836.22")),
         ("paragraph/26.8/figure/1", "公共安全支出（类）检察（款）", D("16444.36"), B5_2018, 4, "20404", D("16444.36")),
@@ -250,9 +260,13 @@ def test_two_files_class_amounts_against_the_other_files_summary_table() -> None
     summary = uris.dataset(tables.iri, "income-expenditure-summary")
     rows = {(t.subject.value.removeprefix(text.iri + "/"), t.object.value) for t in linked
             if t.predicate.value == uris.vocab() + "subjectRow" and t.object.value.startswith(summary + "/")}
+    # each 类 amount, and the change its next sentence states of it (“与上年相比增加…”), to the 类's row
     assert rows == {("paragraph/10.3/figure/1", uris.row(summary, 4)),
+                    ("paragraph/10.6/figure/1", uris.row(summary, 4)),
                     ("paragraph/10.8/figure/1", uris.row(summary, 11)),
-                    ("paragraph/10.13/figure/1", uris.row(summary, 21))}
+                    ("paragraph/10.10/figure/1", uris.row(summary, 11)),
+                    ("paragraph/10.13/figure/1", uris.row(summary, 21)),
+                    ("paragraph/10.14/figure/1", uris.row(summary, 21))}
 
     edited, edited_findings = process_edited(RD_2019_TEXT, {
         "10.3": ("1．一般公共服务（类）支出13907.78万元，主要用于在职",
@@ -298,3 +312,162 @@ def test_final_account_classes_against_f5() -> None:
          f"text “卫生健康支出（类）236.63 万元”: 卫生健康支出（类） 236.63 万元 ≠ {f5} (210, total) 236.64 万元 "
          "(both rounded to the coarser precision; diff -0.01 in 万元, rounding envelope 0.01)"),
     ]
+
+
+# -- a 类 printed without its （类） mark, and a 项 under a bare 类 heading -------------------------------------------
+
+RD_2017 = RD / "江苏省人大办公厅2017年度预算公开.pdf"
+WB = CORPUS / "jiangsu" / "江苏省委办公厅"
+WB_2017_TEXT = WB / "江苏省委办公厅2017年部门预算.pdf"
+WB_2017_TABLES = WB / "江苏省委办公厅2017年预算公开表格.pdf"
+SUMMARY_RD_2017 = "收支预算总表"
+B5_RD_2017 = "一般公共预算支出预算表"
+TOTAL_RD_2017 = "（二）支出预算总计13649.07万元。"
+
+
+def test_unmarked_class_amounts_are_read_where_their_marked_form_would_be() -> None:
+    """省人大 2017 p.24–26 as printed (one line a paragraph): the 类 of the “（二）支出预算总计…包括：” list printed
+    without their （类） mark (the heading recorded: the 收支预算总表's), the bare line “一般公共服务” giving its 类
+    to the 项 item below it, and the 类 items under it (no heading used: the 类 is printed); the change written as
+    its item's next sentence is that 类's change (tests/test_next_sentence_changes.py), not a 类 amount. Not read: a
+    change as the item's own clause, a 款 name, the generic “其他”, a 类 name with another word, a 类 amount under no
+    list."""
+    doc = _text(
+        "（二）支出预算总计 13649.07 万元。包括：1．一般公共服务支出 10528.33 万元，主要用于在职人员工资福利支出。",
+        "2．社会保障和就业支出 1608.51 万元，主要用于离退休人员工资发放。与上年相比增加 193.25 万元，增长 13.65%。",
+        "3．住房保障支出增加 668.79 万元。",
+        "4．其他 12.00 万元。",
+        "五、财政拨款支出预算表情况说明",
+        "其中：",
+        "一般公共服务",
+        "1. 人大事务行政运行（项）支出 10528.33 万元，与上年相比减少 17.89 万元，减少 0.17%。",
+        "2. 社会保障和就业支出 1608.51 万元，与上年相比增加 193.25 万元，增长 13.65%。",
+        "3. 住房保障支出与上年相比增加 668.79 万元。",
+        "4. 人大事务 428.36 万元。",
+        "5. 住房保障支出安排 1512.23 万元。",
+        "六、财政拨款基本支出预算表情况说明",
+        "2．社会保障和就业支出 1,836.22 万元。",
+    )
+    total = (TOTAL_RD_2017,)
+    assert [(s.paragraph, s.kind, s.amount, s.label, s.headings, s.span) for s in extract(doc)
+            if s.indicator == "classification-subject"] == [
+        ("1", "amount", D("10528.33"), "一般公共服务支出（类）", total, "一般公共服务支出 10528.33 万元"),
+        ("2", "amount", D("1608.51"), "社会保障和就业支出（类）", total, "社会保障和就业支出 1608.51 万元"),
+        ("2", "change", D("193.25"), "社会保障和就业支出（类）", total, "与上年相比增加 193.25 万元"),
+        ("8", "amount", D("10528.33"), "一般公共服务（类）人大事务行政运行（项）支出", ("一般公共服务",),
+         "人大事务行政运行（项）支出 10528.33 万元"),
+        ("9", "amount", D("1608.51"), "社会保障和就业支出（类）", (), "社会保障和就业支出 1608.51 万元"),
+    ]
+
+
+@pytest.fixture(scope="module")
+def npc_2017() -> tuple[MappedDocument, list[Finding]]:
+    return pipeline.process(RD_2017)
+
+
+#: 省人大 2017's unmarked 类 amounts (p.24, p.26) and its 项 under the bare heading “一般公共服务” (p.26)
+NPC_2017_FIGURES = [f"paragraph/{key}/figure/1" for key in ("23.14", "24.3", "24.6", "26.5", "26.7", "26.10")]
+
+
+def test_unmarked_classes_resolve_to_their_rows(npc_2017: tuple[MappedDocument, list[Finding]]) -> None:
+    """p.24's list → 收支预算总表 (p.7) rows 4, 11 (printed “八、社会保障和就” | “业支出”: the cell wraps the name),
+    22; p.26's 类 → 一般公共预算支出预算表 (p.16) 208, 221; “人大事务行政运行（项）” under “一般公共服务” → 20101
+    人大事务 / 2010101 行政运行, whose 4,545.94 (p.11 and p.16 both print it) is not the text's 10528.33 (the 款's
+    and the 类's total, p.16 rows 3–4): the one new finding, a real one. The other five agree: no finding."""
+    mapped, findings = npc_2017
+    assert _compared(mapped, NPC_2017_FIGURES) == [
+        ("paragraph/23.14/figure/1", "一般公共服务支出（类）", D("10528.33"), SUMMARY_RD_2017, 4, "201", D("10528.33")),
+        ("paragraph/24.3/figure/1", "社会保障和就业支出（类）", D("1608.51"), SUMMARY_RD_2017, 11, "208", D("1608.51")),
+        ("paragraph/24.6/figure/1", "住房保障支出（类）", D("1512.23"), SUMMARY_RD_2017, 22, "221", D("1512.23")),
+        ("paragraph/26.10/figure/1", "住房保障支出（类）", D("1512.23"), B5_RD_2017, 17, "221", D("1512.23")),
+        ("paragraph/26.5/figure/1", "一般公共服务（类）人大事务行政运行（项）支出", D("10528.33"), B5_RD_2017, 5,
+         "2010101", D("4545.94")),
+        ("paragraph/26.7/figure/1", "社会保障和就业支出（类）", D("1608.51"), B5_RD_2017, 14, "208", D("1608.51")),
+    ]
+    notes = {(t.subject.value.removeprefix(mapped.iri + "/"), t.object.value) for t in mapped.triples
+             if t.predicate.value == uris.vocab() + "subjectMatch" and t.object.language == "zh"}
+    assert ("paragraph/24.3/figure/1",
+            "按名称逐级匹配：类“社会保障和就业支出”→208（表中类名折行，印为“社会保障和就”）（收支预算总表第11行）；"
+            f"列于标题“{TOTAL_RD_2017}”之下（支出预算总计，含各项资金来源）") in notes
+    assert ("paragraph/26.5/figure/1",
+            "按名称逐级匹配：类“一般公共服务支出”→201，款“人大事务”→20101，项“行政运行”→2010101"
+            "（文中“人大事务行政运行（项）”为款名“人大事务”与项名“行政运行”连写）（文中类名省略“支出”）"
+            f"（{B5_RD_2017}第5行）；类取自标题“一般公共服务”（该行为类名，未标“（类）”）") in notes
+    assert sorted((f.rule, f.severity, f.focus.removeprefix(mapped.iri + "/"), f.message, f.values.get("value"),
+                   f.values.get("tableValue")) for f in findings if f.rule.startswith("R46")) == [
+        ("R46-subject-amounts", "Violation", "paragraph/26.5/figure/1",
+         "text “人大事务行政运行（项）支出 10528.33 万元”: "
+         "一般公共服务（类）人大事务行政运行（项）支出 10528.33 万元 ≠ "
+         f"{B5_RD_2017} (2010101, amount) 4,545.94 万元 (both rounded to the coarser precision; diff 5982.39 in 万元, "
+         "rounding envelope 0.01)", D("10528.33"), D("4545.94")),
+    ]
+
+
+def test_unmarked_classes_altered() -> None:
+    """省人大 2017 altered: p.24's 住房保障 stated 1521.23 (a Violation against the 收支预算总表's 1,512.23: 9
+    万元), p.26's 社会保障和就业 1608.15 (against B5's 1,608.51: −0.36), p.26's 住房保障 named 教育支出 (a national
+    类 B5 does not print: a Warning), p.24's 社会保障和就业 named 社会保障 (no 类 of the national list: not read,
+    nothing said), and the 项 stated as its row's 4545.94 (the printed file's Violation gone)."""
+    mapped, findings = process_edited(RD_2017, {
+        "24.6": ("3．住房保障支出 1512.23 万元，主要用于住房公积金和",
+                 "3．住房保障支出 1521.23 万元，主要用于住房公积金和"),
+        "26.7": ("2. 社会保障和就业支出 1608.51 万元，与上年相比增加",
+                 "2. 社会保障和就业支出 1608.15 万元，与上年相比增加"),
+        "26.10": ("3. 住房保障支出 1512.23 万元，与上年相比增加 668.79",
+                  "3. 教育支出 1512.23 万元，与上年相比增加 668.79"),
+        "24.3": ("2．社会保障和就业支出 1608.51 万元，主要用于离退休", "2．社会保障支出 1608.51 万元，主要用于离退休"),
+        "26.5": ("1. 人大事务行政运行（项）支出 10528.33 万元，与上",
+                 "1. 人大事务行政运行（项）支出 4545.94 万元，与上"),
+    })
+    assert sorted((f.rule, f.severity, f.focus.removeprefix(mapped.iri + "/"), f.message) for f in findings
+                  if f.rule.startswith("R46")) == [
+        ("R46-subject-amounts", "Violation", "paragraph/24.6/figure/1",
+         "text “住房保障支出 1521.23 万元”: 住房保障支出（类） 1521.23 万元 ≠ 收支预算总表 (221, amount) 1,512.23 万元 "
+         "(both rounded to the coarser precision; diff 9 in 万元, rounding envelope 0.01)"),
+        ("R46-subject-amounts", "Violation", "paragraph/26.7/figure/1",
+         f"text “社会保障和就业支出 1608.15 万元”: 社会保障和就业支出（类） 1608.15 万元 ≠ {B5_RD_2017} (208, amount) "
+         "1,608.51 万元 (both rounded to the coarser precision; diff -0.36 in 万元, rounding envelope 0.01)"),
+        ("R46-subject-path", "Warning", "paragraph/26.10/figure/1",
+         "text “教育支出 1512.23 万元”: the path “教育支出（类）” matches no table row by name: "
+         f"{B5_RD_2017} has no class (类) named “教育支出”"),
+    ]
+    labels = {t.object.value for t in mapped.triples if t.predicate.value == uris.vocab() + "itemLabel"
+              and "/paragraph/24.3/" in t.subject.value}
+    assert labels == set()
+
+
+def test_a_class_in_both_lists_is_two_figures() -> None:
+    """省人大 2017 states 社会保障和就业支出 in the expenditure total's list (p.24, every source of funds: the
+    收支预算总表's row) and under its B5 heading (p.26, 一般公共预算 only): one label, two rows. Altered to 1618.51 in
+    the first, it is R46's Violation against its row, and not an R52 disagreement with the second (a department
+    with other funds prints the two differently by right)."""
+    mapped, findings = process_edited(RD_2017, {
+        "24.3": ("2．社会保障和就业支出 1608.51 万元，主要用于离退休",
+                 "2．社会保障和就业支出 1618.51 万元，主要用于离退休")})
+    assert sorted((f.rule, f.severity, f.focus.removeprefix(mapped.iri + "/")) for f in findings
+                  if f.rule.startswith(("R46-subject-amounts", "R52"))) == [
+        ("R46-subject-amounts", "Violation", "paragraph/24.3/figure/1"),
+        ("R46-subject-amounts", "Violation", "paragraph/26.5/figure/1"),  # the printed file's 项 (10528.33)
+    ]
+
+
+def test_two_files_unmarked_classes_against_the_tables_file() -> None:
+    """委办 2017 (text and 公开表格 in two files): p.6 items 2–3, “2．社会保障和就业支出 2000.39 万元” and
+    “3．住房保障支出 1856.69 万元”, read against the tables file's 收支预算总表 (rows 11, 21: 2,000.39, 1,856.69) —
+    silent; the marked item 1 (一般公共服务（类） 16992.37, row 4) as before."""
+    text, text_findings = pipeline.process(WB_2017_TEXT)
+    tables, table_findings = pipeline.process(WB_2017_TABLES)
+    linked, _ = pipeline.validate_pair(pipeline.DocumentTriples(text.iri, text.triples, text.shared),
+                                       pipeline.DocumentTriples(tables.iri, tables.triples, tables.shared))
+    summary = uris.dataset(tables.iri, "income-expenditure-summary")
+    rows = {(t.subject.value.removeprefix(text.iri + "/"), t.object.value) for t in linked
+            if t.predicate.value == uris.vocab() + "subjectRow" and t.object.value.startswith(summary + "/")}
+    # each 类 amount, and the change its next sentence states of it (“与上年相比增加…”), to the 类's row
+    assert rows == {("paragraph/6.11/figure/1", uris.row(summary, 4)),
+                    ("paragraph/6.14/figure/1", uris.row(summary, 4)),
+                    ("paragraph/6.16/figure/1", uris.row(summary, 11)),
+                    ("paragraph/6.17/figure/1", uris.row(summary, 11)),
+                    ("paragraph/6.19/figure/1", uris.row(summary, 21)),
+                    ("paragraph/6.21/figure/1", uris.row(summary, 21))}
+    paired = pair_findings([tables, text], [table_findings, text_findings])[1]
+    assert [f for f in paired if f.rule.startswith("R46")] == []

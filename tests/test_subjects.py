@@ -202,11 +202,12 @@ def test_extraction_takes_the_missing_levels_from_the_headings() -> None:
 
 
 def test_extraction_needs_a_heading_for_an_incomplete_path() -> None:
-    """No path without its 类: a 款 + 项 or a 项 with no 类 heading above (省人大 2017 p.26 prints the heading
-    “一般公共服务” without a mark), after another heading (六、) closes the 类's section, or the 经济分类 lines of
+    """No path without its 类: a 款 + 项 or a 项 with no 类 heading above (a bare line naming a 款, “人大事务”, is
+    no heading: only a line that is exactly a 类 name is, as 省人大 2017 p.26's “一般公共服务”,
+    tests/test_subject_totals.py), after another heading (六、) closes the 类's section, or the 经济分类 lines of
     政协 2017 (“（1）基本工资（款）支出”: no 项)."""
     doc = _jiangsu_text(
-        "一般公共服务",
+        "人大事务",
         "1. 人大事务行政运行（项）支出 10528.33 万元，与上年相比减少 17.89 万元，减少 0.17%。",
         "2. 人大事务（款）人大会议（项）支出1305.25万元。",
         "（一）公共安全（类）",

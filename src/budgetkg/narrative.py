@@ -3,12 +3,19 @@
 The national template's narrative repeats the tables in standard sentences: the year's income
 and expenditure (收入预算…万元 / 支出预算…万元), the 基本支出 / 项目支出 split and the
 人员经费 / 公用经费 split, each project and its amount (…项目，安排10.00万元), the itemised
-机关运行经费, the "三公" total and its items, year-on-year changes (比2022年预算增加…万元,
-本年数小于上年预算数…万元, 与上年持平) and asset figures (上年末固定资产金额为…万元). The extractors below are regexes
-over those sentences, not over one document: a figure is a money amount (a number followed by
-万元 / 元 / 千元 / 亿元), its *label* is the text of its clause before it, and the label decides
-the indicator (a concept of ``code:narrative-indicator``, ``ontology/narrative.ttl``). A figure
-whose label matches no indicator is not emitted: nothing is guessed.
+机关运行经费, the "三公" total and its items, the 会议费 / 培训费 budget lines (Jiangsu:
+…安排的会议费预算支出…万元), year-on-year changes (比2022年预算增加…万元, 本年数小于上年预算数…万元,
+and a change of none: 与上年持平, 与上年度持平, 与上年预算数一致 / 相等, 与上年数一致, 与上年相同,
+本年数等于上年预算数, right after the amount or as a sentence of its own after it:
+:func:`_flat_subject`, :func:`_flat_alone`; a money change too may be a sentence of its own naming no subject, the
+change of the one amount the sentence before states: “此外，基本支出预算数为 7666.68 万元。与上年相比增加 844.15 万元，
+增长 12.37%。”, ``_CHANGE_ALONE``, :func:`_lone_amount` — a sentence before stating several amounts, a change or
+none gives nothing) and asset figures (上年末固定资产金额为…万元).
+The extractors below are regexes over those sentences, not over one document: a figure is a money
+amount (a number followed by 万元 / 元 / 千元 / 亿元), its *label* is the text of its clause before
+it, and the label decides the indicator (a concept of ``code:narrative-indicator``,
+``ontology/narrative.ttl``). A figure whose label matches no indicator is not emitted: nothing is
+guessed.
 
 Each statement is ``{paragraph}/figure/{n}`` (``n``: 1-based position of the figure among the
 statements of its paragraph, in reading order) with the indicator, the figure kind (amount in
@@ -56,6 +63,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -81,20 +89,40 @@ _MONEY = re.compile(
 #: A threshold, not a figure: 单价100万元（含）以上, 50万元以上.
 _THRESHOLD_BEFORE = re.compile(r"(单价|价值|金额在|超过|低于|不足)\s*$")
 _THRESHOLD_AFTER = re.compile(r"^\s*(（含）|\(含\))?\s*(以上|以下|及以上|及以下)")
+#: A change stated as none: 与上年持平, 与上年度持平, 与上年相比持平, 与上年预算数持平 and the Jiangsu
+#: wordings 与上年预算数一致 / 相等, 与上年数一致, 与上年相同, 与上年保持一致, 本年数等于上年预算数. Read only right
+#: after an amount (:func:`_flat_subject`) or as a sentence of its own after one (:func:`_flat_alone`): "口径与上年
+#: 一致", "与《…总表》…数一致" or "与上年预算数对应一致" state that tables match, not a change.
 _FLAT = re.compile(
-    r"(?:与|比|较)\s*(?P<ref>上年|上一年度?|\d{4}\s*年度?)(?:同期)?(?:预算|预算数|决算|决算数)?(?:相比)?(?:基本)?持平"
+    r"(?:与|比|较|(?P<equal>等于))\s*(?P<ref>上年度?|上一年度?|\d{4}\s*年度?)(?:同期)?(?:预算数|预算|决算数|决算|数)?"
+    r"(?(equal)(?=[\s，,。；;！？]|$)|(?:相比)?(?:基本|保持)?(?:持平|一致|相等|相同))"
 )
+#: What may stand between an amount and the flat clause stated of it: a comma, 本年数 ("…70 万元，本年数与上年预算数
+#: 一致", 省委办公厅 2017); a flat clause after anything else (a subject of its own: "…增加 498.72 万元，项目支出、单位
+#: 预留机动经费与上年数一致") is not of that amount.
+_FLAT_GAP = re.compile(r"[\s，,]*(?:本年度?(?:预算)?数?)?\s*")
+#: What may follow the amount a sentence ends with, and a flat clause that is a sentence of its own.
+_SENTENCE_TAIL = re.compile(r"[\s，,。；;！？]*")
 _CHANGE = re.compile(
     r"(?:(?:与|比|较)\s*(?P<ref>上年|上一年度?|\d{4}\s*年度?)(?:（[^）]*）|\([^)]*\))?"
     r"(?:同期)?(?:预算|预算数|决算|决算数)?(?:相比)?)?(?P<dir>增加|减少|增长|下降)了?$"
 )
 #: A change stated as the year's figure set against the previous year's, the difference after it: "本年数小于上年预算数
-#: 29.65 万元" (江苏省检察院 2017, 2018 公务接待费; its 会议费 / 培训费 lines and 省人大办公厅 2017's say it so too,
-#: but their amounts name no indicator, so the change has no figure to be of), also 低于 / 大于 / 高于. The year named
+#: 29.65 万元" (江苏省检察院 2017, 2018 公务接待费; its 会议费 / 培训费 lines and 省人大办公厅 2017's say it so too:
+#: "…会议费预算支出 1305.25 万元，本年数小于上年预算数 403.75 万元"), also 低于 / 大于 / 高于. The year named
 #: is required (the 决算's "决算数小于预算数" compares no years: ``_COMPARISON``).
 _RELATIVE = re.compile(
     r"(?:本年度?(?:预算)?数?)?(?P<dir>小于|低于|大于|高于)\s*(?P<ref>上年|上一年度?|\d{4}\s*年度?)"
     r"(?:同期)?(?:预算|预算数|决算|决算数)?$"
+)
+#: A change opening its sentence and naming no subject, up to its amount (whitespace removed): "与上年相比增加
+#: 844.15 万元，增长 12.37%。" after "此外，基本支出预算数为 7666.68 万元。" (省人大办公厅 2017), "与上年相比，增加
+#: 498.72 万元" (政协 2017), "比上年减少…", "较上年增加…", "与 2016 年度相比增加…": the change of the one amount the
+#: sentence before states (:func:`_lone_amount`). A clause naming a subject ("与上年相比，财政拨款支出增加…") is not
+#: this form.
+_CHANGE_ALONE = re.compile(
+    r"(?:与|比|较)(?P<ref>上年度?|上一年度?|\d{4}年度?)(?:同期)?(?:预算数?|决算数?)?(?:相比|相较)?[，,]?"
+    r"(?P<dir>增加|减少|增长|下降)了?"
 )
 #: The words of a change that state a decrease (the others state an increase).
 _DECREASE_WORDS = {"减少", "下降", "小于", "低于"}
@@ -167,11 +195,16 @@ _INDICATORS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("vehicle-purchase", r"公务(?:用)?车(?:辆)?购置(?:费用?)?(?:预算)?(?:支出)?(?:预算)?(?:为)?$"),
         ("vehicle-operation", r"公务(?:用)?车(?:用车)?运行(?:维护)?(?:费用?(?:预算)?(?:支出)?|支出)(?:预算)?(?:为)?$"),
         ("official-reception", r"公务接待(?:费用?(?:预算)?(?:支出)?|支出)(?:预算)?(?:为)?$"),
+        # 会议费 / 培训费 as a budget line of their own (Jiangsu: "…一般公共预算拨款安排的会议费预算支出 1305.25 万元");
+        # the bare "会议费0万元" of a 机关运行经费 or 三公 list stays an item of that list
+        ("meeting-expenses", r"会议费(?:预算支出|支出预算)(?:为)?$"),
+        ("training-expenses", r"培训费(?:预算支出|支出预算)(?:为)?$"),
         ("institution-operation-expenses", r"机关运行(?:经)?费(?:预算)?(?:共计)?(?:安排|支出)?(?:预算)?(?:为|是)?$"),
         ("fixed-assets", r"(?<!拟购置)(?<!购置)(?<!其他)固定资产(?:金额|总额|原值|账面价值)?(?:为|是)?$"),
         ("government-procurement", r"(?<![类物程务])政府采购(?:支出)?(?:预算|金额)(?:总额)?(?:为|是)?$"),
-        ("basic-expenditure", r"基本支出(?:预算)?(?:安排)?(?:为|是)?$"),
-        ("project-expenditure", r"项目支出(?:预算)?(?:安排)?(?:为|是)?$"),
+        # …预算数为 (Jiangsu: "此外，基本支出预算数为 7666.68 万元。", "项目支出预算数为 5853.96 万元。")
+        ("basic-expenditure", r"基本支出(?:预算数(?:为|是)|(?:预算)?(?:安排)?(?:为|是)?)$"),
+        ("project-expenditure", r"项目支出(?:预算数(?:为|是)|(?:预算)?(?:安排)?(?:为|是)?)$"),
         ("personnel-expenditure", r"人员经费(?:支出)?(?:为|是)?$"),
         ("public-expenditure", r"(?:日常)?公用经费(?:支出)?(?:为|是)?$"),
         ("general-public-budget-income", r"一般公共预算(?:拨款)?收入(?:预算)?(?:为|是)?$"),
@@ -229,6 +262,37 @@ _SECTION_TOTAL = re.compile(rf"^(?P<kuan>{_NAME})(?P<mark>[（(]款[)）])[:：]
 _TOTAL_HEADING = re.compile(r"^[（(][一二三四五六七八九十]+[)）]支出(?:预算)?总计")
 #: A 类 of that list, opening its sentence: "1．一般公共服务（类）支出 12706.28 万元，主要用于…".
 _CLASS_AMOUNT = re.compile(rf"^(?P<lei>{_CLASS_NAME})[（(]类[)）](?:支出)?$")
+#: What may precede an item or a heading line printed without its level mark: the "其中：" / "包括：" that ends the
+#: line before it (a wrapped line joins it: "包括：" | "1．一般公共服务支出 10528.33 万元"), then its list number
+#: ("2．社会保障和就业支出 1,836.22 万元").
+_ITEM_LEAD = re.compile(r"^(?:(?:其中|包括)[：:])?(?P<number>\d+[、.．](?!\d))?")
+#: A national 类 name too common a word to name its class when printed without 支出 (“其他” for 229 其他支出).
+_GENERIC_CLASS_WORDS = frozenset({"其他"})
+
+
+@lru_cache(maxsize=1)
+def _class_names() -> frozenset[str]:
+    """The 类 names of the national functional classification (``ontology/codelists.ttl``: current and former names),
+    each also without its final 支出 (“一般公共服务” for 一般公共服务支出), but for a generic word (“其他”). Imported
+    here, not at module level: ``budgetkg.map`` imports ``budgetkg.units``, which imports this module."""
+    from budgetkg.config import base_iri
+    from budgetkg.map import functional_class_names
+
+    names = set(functional_class_names(base_iri()))
+    return frozenset(names | {n.removesuffix("支出") for n in names} - _GENERIC_CLASS_WORDS)
+
+
+def _unmarked_class(printed: str, numbered: bool = True) -> str:
+    """The 类 name a printed item or line states without its （类） mark, as printed: its text (whitespace removed)
+    is exactly a national 类 name, with or without its final 支出, after at most "其中：" / "包括：" and a list number
+    (``_ITEM_LEAD``: "2．社会保障和就业支出", "包括：1．一般公共服务支出", the line "其中：一般公共服务"; no list number
+    unless ``numbered``); "" otherwise (any other word before or after it: not certainly a 类)."""
+    text = squash(printed)
+    lead = _ITEM_LEAD.match(text)
+    if lead is None or (lead.group("number") and not numbered):
+        return ""
+    name = text[lead.end():]
+    return name if name in _class_names() else ""
 #: An item that opens its sentence with a path ending at its 项 ("1．人大事务（款）行政运行（项）支出6372.32万元",
 #: "1.住房公积金(项):支出 1,073.77 万元", "1．住房改革支出（类）住房公积金（项）572.56万元"): the levels it prints;
 #: those it does not print are the headings' (:class:`_Context`). A 支出 right after the 项 mark stays in the
@@ -398,7 +462,9 @@ class _Raw:
     label: str
     direction: str = ""
     ref: str = ""
-    subject: int | None = None  # index into the sentence's raws of the changed figure
+    #: index into the sentence's raws of the changed figure; negative for a flat clause that is a sentence of its own
+    #: (:func:`_flat_alone`): relative to the sentence's first statement, a figure of the sentence before
+    subject: int | None = None
     compared: int | None = None  # index into the sentence's raws of the figure it is compared with
     headings: tuple[str, ...] = ()  # a classification subject: the headings giving the levels its item omits
     #: a previous year's budget, and a change stated against one: the year it names (None: from ``ref``)
@@ -417,11 +483,16 @@ class _Context:
     #: the "（二）支出预算总计 … 万元。" heading as printed (whitespace removed): its list states the 类 of the
     #: 收支预算总表 (``_TOTAL_HEADING``); "" elsewhere
     total: str = ""
+    #: the 类 heading is a bare line naming a 类 without its （类） mark (省人大 2017: "一般公共服务" above
+    #: "1. 人大事务行政运行（项）支出 10528.33 万元"): it gives the 类 of the 项 items below it, and nothing else
+    unmarked: bool = False
 
 
 def _next_context(sentence: str, context: _Context) -> _Context:
     """The heading context after ``sentence``: a 类 heading opens one, a 款 line under it sets its 款, a
-    "（二）支出预算总计…" heading opens the list of the total's 类, any other heading (一、…, （四）…) closes it."""
+    "（二）支出预算总计…" heading opens the list of the total's 类, any other heading (一、…, （四）…) closes it. A
+    sentence that is exactly a national 类 name (with or without 支出, after a "其中：" ending the line before) is a
+    bare 类 heading: it opens a context too, marked ``unmarked``."""
     text = squash(sentence)
     if _TOTAL_HEADING.match(text):
         return _Context(total=text)
@@ -429,6 +500,8 @@ def _next_context(sentence: str, context: _Context) -> _Context:
         return _Context(hit.group("lei"), text, hit.group("kuan") or "")
     if context.lei and (hit := _SECTION_LINE.match(text)):
         return replace(context, kuan=hit.group("kuan"), kuan_heading=hit.group("kuan") + hit.group("mark"))
+    if bare := _unmarked_class(text, numbered=False):  # "其中：一般公共服务": the line "一般公共服务"
+        return _Context(bare, bare, unmarked=True)
     return _Context() if _HEADING.match(text) else context
 
 
@@ -440,7 +513,13 @@ def _item_path(text: str, lo: int, num_start: int, context: _Context) -> tuple[i
     Two amounts of a level above the 项 are items too: a 款 line's total under its 类 heading ("检察（款）: 2018 年
     预算支出合计 16,444.36 万元": path 类 + 款, the 类 heading used), and a 类 of the "（二）支出预算总计…" list
     ("1．一般公共服务（类）支出 12706.28 万元": path 类, that heading recorded: it says which table the 类 is of).
-    A 类 amount elsewhere is not taken (政协 2017 lists 经济分类 "工资福利支出（类）2,097.51 万元" under 六、)."""
+    A 类 amount elsewhere is not taken (政协 2017 lists 经济分类 "工资福利支出（类）2,097.51 万元" under 六、).
+
+    A 类 printed without its （类） mark is taken where its marked form would be, when the item is nothing but a
+    national 类 name and its list number (:func:`_unmarked_class`): in the "（二）支出预算总计…" list ("2．社会保障和
+    就业支出 1,836.22 万元", that heading recorded) and under a 类 heading ("2. 社会保障和就业支出 1608.51 万元"
+    under 省人大 2017's "一般公共服务": path 类, no heading used). Under a bare 类 heading (``_Context.unmarked``) a
+    项 printing neither 类 nor 款 takes that 类: path 类 + 项 ("一般公共服务（类）人大事务行政运行（项）支出")."""
     start = lo
     if lead := _LEADING_AT.match(text, lo, num_start):
         start = lead.end()
@@ -449,6 +528,8 @@ def _item_path(text: str, lo: int, num_start: int, context: _Context) -> tuple[i
         return start, f"{context.lei}（类）{total.group('kuan')}（款）", (context.lei_heading,)
     if context.total and (lei := _CLASS_AMOUNT.fullmatch(printed)):
         return start, f"{lei.group('lei')}（类）", (context.total,)
+    if (context.total or context.lei) and (name := _unmarked_class(text[lo:num_start])):
+        return start, f"{name}（类）", (context.total,) if context.total else ()
     hit = _ITEM_PATH.fullmatch(printed)
     if hit is None:
         return None
@@ -461,6 +542,8 @@ def _item_path(text: str, lo: int, num_start: int, context: _Context) -> tuple[i
     if not hit.group("kuan") and context.lei and context.kuan:
         return (start, f"{context.lei}（类）{context.kuan}（款）{item}",
                 tuple(h for h in (context.lei_heading, context.kuan_heading) if h))
+    if not hit.group("kuan") and context.unmarked:
+        return start, f"{context.lei}（类）{item}", (context.lei_heading,)
     return None
 
 
@@ -525,11 +608,14 @@ def _year(ref: str, year: int | None) -> int | None:
 
 
 def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subject: str = "",
-                      context: _Context = _Context(), year: int | None = None) -> list[_Raw]:
+                      context: _Context = _Context(), year: int | None = None,
+                      lone: tuple[_Raw, int] | None = None) -> list[_Raw]:
     """The figures of one sentence. ``three_public_open``: a "三公" total was stated earlier in
     the same passage, so unnamed items ("培训费0.17万元") are items of its list. ``subject``: the
     classification subject (类/款/项 path) the passage is about, if any; ``context``: the 类 / 款 the
-    headings above the sentence name; ``year``: the document's (fiscal) year, if known."""
+    headings above the sentence name; ``year``: the document's (fiscal) year, if known; ``lone``: the one amount
+    the sentence before states (:func:`_lone_amount`) and its index relative to this sentence's first statement
+    (negative), the figure a change opening this sentence without a subject is of (``_CHANGE_ALONE``)."""
     raws: list[_Raw] = []
     last_end = lo
     events: list[tuple[int, str, re.Match[str]]] = [(m.start(), "money", m) for m in _MONEY.finditer(text, lo, hi)]
@@ -538,11 +624,8 @@ def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subj
         if m.start() < last_end:
             continue
         if what == "flat":
-            subject = _last_amount(raws)
-            if subject is not None:
-                raws.append(_Raw(m.start(), m.start(), m.end(), raws[subject].indicator, "change", Decimal(0), "",
-                                 None, "", 0, raws[subject].label, "flat", m.group("ref"), subject,
-                                 headings=raws[subject].headings))
+            if (changed := _flat_subject(text, raws, m)) is not None:
+                raws.append(_flat_change(m, raws[changed], changed))
             last_end = m.end()
             continue
         if _THRESHOLD_BEFORE.search(text[lo : m.start()]) or _THRESHOLD_AFTER.match(text[m.end() : hi]):
@@ -559,6 +642,16 @@ def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subj
         common = dict(num_start=m.start(), end=m.end(), amount=amount, printed=printed,
                       unit=UNITS[unit_text], unit_text=unit_text, decimals=decimals)
         stripped = label.strip()
+        if not raws and lone is not None and (alone := _CHANGE_ALONE.fullmatch(squash(text[lo : m.start()]))):
+            # "…基本支出预算数为 7666.68 万元。与上年相比增加 844.15 万元": the change of the sentence before's amount
+            # (the label is read unstripped: _LEADING would take the 与 of 与上年 with it)
+            amount, offset = lone
+            raws.append(_Raw(lo + len(text[lo:hi]) - len(text[lo:hi].lstrip()), indicator=amount.indicator,
+                             kind="change", label=amount.label, ref=alone.group("ref"), subject=offset,
+                             direction="decrease" if alone.group("dir") in _DECREASE_WORDS else "increase",
+                             headings=amount.headings, **common))  # type: ignore[arg-type]
+            last_end = m.end()
+            continue
         if not raws and (item := _item_path(text, lo, m.start(), context)) is not None:
             # a Jiangsu item opening its sentence with its path (its clause may start inside it: "…(项):支出 …")
             raws.append(_Raw(item[0], indicator="classification-subject", kind="amount", label=item[1],
@@ -727,6 +820,46 @@ def _last_amount(raws: list[_Raw]) -> int | None:
     return next((i for i in range(len(raws) - 1, -1, -1) if raws[i].kind == "amount"), None)
 
 
+def _flat_subject(text: str, raws: list[_Raw], flat: re.Match[str]) -> int | None:
+    """Index in ``raws`` of the amount the flat clause ``flat`` is stated of: the sentence's last figure, when it is
+    an amount and only a comma (or 本年数) stands between them (…预算支出 70 万元，与上年预算数一致); else None."""
+    if not raws or raws[-1].kind != "amount" or not _FLAT_GAP.fullmatch(text, raws[-1].end, flat.start()):
+        return None
+    return len(raws) - 1
+
+
+def _flat_change(flat: re.Match[str], amount: _Raw, subject: int) -> _Raw:
+    """The change of 0 (direction flat) the clause ``flat`` states of ``amount`` (index ``subject``)."""
+    return _Raw(flat.start(), flat.start(), flat.end(), amount.indicator, "change", Decimal(0), "", None, "", 0,
+                amount.label, "flat", flat.group("ref"), subject, headings=amount.headings)
+
+
+def _flat_alone(text: str, lo: int, hi: int, previous: tuple[list[_Raw], int, int], base: int) -> _Raw | None:
+    """A sentence ``text[lo:hi]`` that is nothing but a flat clause after a sentence of the same run ending with an
+    amount: "项目支出预算数为 5853.96 万元。与上年持平。" (省人大办公厅 2017), "…政府性基金支出预算支出0万元。与上年
+    预算数一致。" (省委办公厅 2019): the change of 0 of that amount. ``previous``: the figures of the sentence before,
+    its end and the index (in the statements) of its first figure; ``base``: that of this sentence's. The change's
+    ``subject`` is then negative (relative to ``base``: a figure of the previous sentence). Any other sentence: None."""
+    figures, previous_hi, previous_base = previous
+    flat = _FLAT.search(text, lo, hi)
+    if (flat is None or not figures or figures[-1].kind != "amount"
+            or not _FLAT_GAP.fullmatch(text, lo, flat.start()) or not _SENTENCE_TAIL.fullmatch(text, flat.end(), hi)
+            or not _SENTENCE_TAIL.fullmatch(text, figures[-1].end, previous_hi)):
+        return None
+    return _flat_change(flat, figures[-1], previous_base + len(figures) - 1 - base)
+
+
+def _lone_amount(text: str, lo: int, hi: int, raws: list[_Raw]) -> _Raw | None:
+    """The one figure ``raws`` of the sentence ``text[lo:hi]`` when it states exactly one money amount
+    and that is a year's amount (figure kind ``amount``: not a change, a previous year's figure or a 决算 pair):
+    the figure a change opening the next sentence without a subject is of ("此外，基本支出预算数为 7666.68 万元。与上年
+    相比增加 844.15 万元"). A sentence stating several amounts (a list), or one that names no indicator, gives None:
+    which one changed is not certain."""
+    if len(raws) != 1 or raws[0].kind != "amount" or len(_MONEY.findall(text, lo, hi)) != 1:
+        return None
+    return raws[0]
+
+
 def _list_owner(raws: list[_Raw]) -> int | None:
     """The total an unnamed item belongs to: a 机关运行经费 or "三公" total earlier in the sentence."""
     for i in range(len(raws) - 1, -1, -1):
@@ -781,6 +914,8 @@ def extract_all(doc: SourceDocument, year: int | None = None) -> tuple[list[Stat
         subject = ""  # the 类/款/项 path the passage is about
         previous_last: int | None = None  # the last figure of the previous sentence (its index in out)
         previous_lo = 0
+        before: tuple[list[_Raw], int, int] = ([], 0, 0)  # the previous sentence's figures, end and first index
+        lone: tuple[_Raw, int] | None = None  # the previous sentence's one amount (_lone_amount) and its index in out
         # (index, sentence start, position) of this run's statements and percentages: their reasons are
         # looked for once the run is read (a 决算数's comparison may be stated in a later sentence)
         placed: list[tuple[int, int, int]] = []
@@ -798,8 +933,13 @@ def extract_all(doc: SourceDocument, year: int | None = None) -> tuple[list[Stat
                 headings[level - 1:] = [sentence] + [""] * (2 - level)
             previous_lo = lo
             context = _next_context(sentence, context)
-            raws = _sentence_figures(run.text, lo, hi, three_public is not None, subject, context, year)
+            raws = _sentence_figures(run.text, lo, hi, three_public is not None, subject, context, year,
+                                     (lone[0], lone[1] - len(out)) if lone is not None else None)
             base = len(out)
+            if not raws and (flat := _flat_alone(run.text, lo, hi, before, base)) is not None:
+                raws = [flat]  # "…5853.96 万元。与上年持平。": of the amount the sentence before ends with
+            before = (raws, hi, base)
+            lone = (amount, base) if (amount := _lone_amount(run.text, lo, hi, raws)) is not None else None
             declared = bool(_SELF_DECLARED_SUM.search(sentence))
             for raw in raws:
                 key = keys[run.owners[raw.num_start]]

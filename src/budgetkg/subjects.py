@@ -33,6 +33,15 @@ down the 收支预算总表, every source of funds, not the 一般公共预算�
 against B5's 16,444.36, the difference its 其他资金 14.39): ``budgetkg.narrative`` records that heading as the
 figure's ``bkg:subjectHeading`` and its 类 is looked up among the 收支预算总表's functional rows (``TOTAL_TABLES``),
 named by the text cell printed before the amount (the row also prints an income line), its list number (“四、”) off.
+A 类 row whose cell wraps its name (“八、社会保障和就” | “业支出”) is named by the one national name of its code that
+its printed name begins (:func:`_whole_name`), as ``budgetkg.map`` coded it.
+
+Unmarked levels (Jiangsu: 省人大 2017). ``budgetkg.narrative`` reads a 类 printed without its mark (“2．社会保障和就业
+支出 1608.51 万元”) as the path 类 alone, and a line that is exactly a 类 name (“一般公共服务”) as the 类 heading of
+the 项 below it (a path 类 + 项, that line as ``bkg:subjectHeading``: :func:`bare_heading`). A 类 + 项 path whose 项
+is found under no 款 may print a 款 name and a 项 name as one (“人大事务行政运行（项）”): it resolves to the one
+(款, 项) pair whose names, written one after the other, are the printed name (:func:`_joined`). Under a bare heading
+only a 类 the table lacks is reported: a 款 or 项 not found below it is left unsaid (the reading may be at fault).
 
 The result is written into the document graph, so that the SHACL shapes (``shapes/narrative.ttl``,
 ``R46-*``) compare amounts and report: every figure of a resolved path gets
@@ -50,6 +59,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from budgetkg import uris
+from budgetkg.config import base_iri
+from budgetkg.map import functional_class_names
 from budgetkg.recognise import squash
 from budgetkg.store import Store
 
@@ -115,7 +126,8 @@ class TableRow:
     rownum: int
     concept: str  # classification concept IRI
     code: str  # functional code (3, 5 or 7 digits)
-    name: str  # printed name, normalised
+    name: str  # printed name, normalised (a 类 name cut short by its cell: the whole name, see :func:`_whole_name`)
+    cut: str = ""  # that name as printed, cut short ("社会保障和就" for 社会保障和就业支出); "" when printed whole
 
 
 @dataclass(frozen=True)
@@ -135,6 +147,9 @@ class Match:
     also: str = ""  # the missing 项's other reading (“X（项）支出”: X支出), not found either
     #: the 类 matched as its printed name + 支出 (Jiangsu headings: “一般公共服务（类）” for 201 一般公共服务支出)
     class_tail: bool = False
+    #: a 类 + 项 path whose printed 项 name is a 款 name and a 项 name under it written as one (省人大 2017:
+    #: “人大事务行政运行（项）” for 20101 人大事务 / 2010101 行政运行): that printed name; then ``rows`` holds the 款
+    joined: str = ""
 
     @property
     def resolved(self) -> bool:
@@ -168,6 +183,8 @@ def walk(path: tuple[str, ...] | tuple[tuple[str, str], ...], rows: list[TableRo
             # class is named without it)
             names = {name, name + _TAIL}
         hits = [r for r in rows if len(r.code) == digits[mark] and r.code.startswith(parent) and r.name in names]
+        if not hits and mark == "项" and marks == ("类", "项") and (pair := _joined(found[0], names, rows)):
+            return Match(title, (found[0], *pair), marks=("类", "款", "项"), class_tail=class_tail, joined=name)
         if not hits:
             # a 类 name printed by a 款 or 项 row: the text marks a lower level （类） (Jiangsu: 住房改革支出（类）)
             others = tuple(r for r in rows if r.name == name and len(r.code) > 3) if mark == "类" else ()
@@ -178,6 +195,15 @@ def walk(path: tuple[str, ...] | tuple[tuple[str, str], ...], rows: list[TableRo
         found.append(hits[0])
         class_tail = class_tail or (mark == "类" and hits[0].name != name)
     return Match(title, tuple(found), marks=marks, class_tail=class_tail)
+
+
+def _joined(lei: TableRow, names: set[str], rows: list[TableRow]) -> tuple[TableRow, TableRow] | None:
+    """The (款, 项) rows under the 类 row ``lei`` whose names written one after the other are one of ``names`` (the
+    printed 项 name and its X支出 reading), when exactly one such pair exists; None otherwise. Names are compared
+    exactly: the printed name is the 款's name followed by the 项's, nothing dropped or added."""
+    pairs = {(k, x) for k in rows if len(k.code) == 5 and k.code.startswith(lei.code)
+             for x in rows if len(x.code) == 7 and x.code.startswith(k.code) and k.name + x.name in names}
+    return pairs.pop() if len({(k.code, x.code) for k, x in pairs}) == 1 else None
 
 
 def resolve(path: tuple[str, ...] | tuple[tuple[str, str], ...], tables: dict[str, list[TableRow]],
@@ -196,6 +222,13 @@ def total_heading(headings: tuple[str, ...]) -> str:
     return next((h for h in headings if _TOTAL_HEADING.match(normalise_name(h))), "")
 
 
+def bare_heading(headings: tuple[str, ...]) -> str:
+    """The bare 类 heading among a figure's headings ("" when none): a line naming a 类 without its （类） mark
+    (省人大 2017 “一般公共服务” above “1. 人大事务行政运行（项）支出 10528.33 万元”)."""
+    return next((h for h in headings if not _TOTAL_HEADING.match(normalise_name(h))
+                 and not re.search(r"（[类款项]）", normalise_name(h))), "")
+
+
 def _heading_note(headings: tuple[str, ...]) -> tuple[str, str]:
     """(zh, en) of the headings a path takes its unprinted levels from, or of the expenditure total's heading it
     is listed under ("" without)."""
@@ -204,11 +237,16 @@ def _heading_note(headings: tuple[str, ...]) -> tuple[str, str]:
                 f"; listed under the heading “{total}” (the expenditure total, every source of funds)")
     if not headings:
         return "", ""
-    marks = [m for m in ("类", "款") if any(f"（{m}）" in normalise_name(h) for h in headings)]
+    marks = [m for m in ("类", "款") if any(f"（{m}）" in normalise_name(h) for h in headings)
+             or (m == "类" and bare_heading(headings))]
     quoted = "".join(f"“{h}”" for h in headings)
-    return (f"；{'、'.join(marks)}取自标题{quoted}",
+    bare_zh, bare_en = ("", "")
+    if bare_heading(headings):
+        bare_zh = "（该行为类名，未标“（类）”）"
+        bare_en = " (a line printing a class (类) name without its （类） mark)"
+    return (f"；{'、'.join(marks)}取自标题{quoted}{bare_zh}",
             f"; the {' and '.join(_LEVEL_EN[m] for m in marks)} taken from the heading "
-            f"{', '.join(f'“{h}”' for h in headings)}")
+            f"{', '.join(f'“{h}”' for h in headings)}{bare_en}")
 
 
 def _notes(match: Match, headings: tuple[str, ...] = ()) -> tuple[str, str]:
@@ -222,9 +260,17 @@ def _notes(match: Match, headings: tuple[str, ...] = ()) -> tuple[str, str]:
         if match.marks == ("类", "项"):  # no 款 printed: the 项 is the only one of its name under the 类
             zh += "（该类下唯一同名的项）"
             en += " (the only item of that name under the class)"
+        if match.joined:
+            kuan, xiang = match.rows[1].name, match.rows[2].name
+            zh += f"（文中“{match.joined}（项）”为款名“{kuan}”与项名“{xiang}”连写）"
+            en += (f" (the text writes the section (款) name “{kuan}” and the item (项) name “{xiang}” as one, "
+                   f"“{match.joined}（项）”)")
         if match.class_tail:
             zh += "（文中类名省略“支出”）"
             en += " (the text drops 支出 from the class name)"
+        if cut := match.rows[0].cut:
+            zh += f"（表中类名折行，印为“{cut}”）"
+            en += f" (the table's cell wraps the class name: “{cut}” on the row's line)"
         row = match.rows[-1].rownum
         return (f"按名称逐级匹配：{zh}（{title}第{row}行）{hz}",
                 f"matched by printed name, level by level: {en} ({title}, row {row}){he}")
@@ -289,8 +335,24 @@ def table_rows(store: Store, document_iri: str,
             # the name is what the row prints beside its code (the code may be split over 类/款/项 columns)
             name = "".join(t for _, t in words)
         code = concept.removeprefix(functional)
-        tables.setdefault(kind, []).append(TableRow(ds, title, row, rownum, concept, code, normalise_name(name)))
+        printed = normalise_name(name)
+        whole = _whole_name(printed, code)
+        tables.setdefault(kind, []).append(TableRow(ds, title, row, rownum, concept, code, whole,
+                                                    printed if whole != printed else ""))
     return tables
+
+
+def _whole_name(printed: str, code: str) -> str:
+    """A 类 row's name, whole: a name cut short by a narrow cell that wraps it over two printed lines (省人大 2017's
+    收支预算总表 prints “八、社会保障和就” | “业支出”) is the national name of the row's 类 it begins, the reading
+    ``budgetkg.map.functional_class`` gave the row its code by (4+ characters, one class); any other name as printed."""
+    if len(code) != 3 or len(printed) < 4:
+        return printed
+    names = [n for n, c in functional_class_names(base_iri()).items() if c == code]
+    if printed in names:
+        return printed
+    starts = [n for n in names if n.startswith(printed)]
+    return starts[0] if len(starts) == 1 else printed
 
 
 def _reading_order(figure: str) -> tuple[int, ...]:
@@ -320,8 +382,9 @@ def subject_figures(store: Store, document_iri: str) -> list[tuple[str, str, tup
 
 def _report_key(label: str, match: Match, headings: tuple[str, ...]) -> tuple[str, ...]:
     """What a failed walk is reported once for: its path; or, when the level not found is one a heading gives,
-    that heading (every item under “（一）一般公共服务（类）” fails on the same 类 name)."""
-    if any(f"（{match.missing}）" in normalise_name(h) for h in headings):
+    that heading (every item under “（一）一般公共服务（类）” fails on the same 类 name; so under a bare 类 heading)."""
+    if any(f"（{match.missing}）" in normalise_name(h) for h in headings) or (
+            match.missing == "类" and bare_heading(headings)):
         return ("heading", match.missing, *headings)
     return ("path", label)
 
@@ -363,6 +426,10 @@ def link_triples(store: Store, document_iri: str, tables_iri: str | None = None)
             add(figure, "subjectRow", ox.NamedNode(match.rows[-1].row))
             add(figure, "subjectMatch", ox.Literal(zh, language="zh"))
             add(figure, "subjectMatch", ox.Literal(en, language="en"))
+        elif bare_heading(headings) and match.missing != "类":
+            # under a line naming a 类 without its mark, only a 类 the table lacks is said: a 项 (or 款) not found
+            # below it may be the reading's, not the text's (a name written otherwise than the table prints it)
+            continue
         elif (key := _report_key(label, match, headings)) not in reported:  # once, on its first figure
             reported.add(key)
             add(figure, "subjectMismatch", ox.Literal(zh, language="zh"))

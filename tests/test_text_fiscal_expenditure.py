@@ -1,0 +1,88 @@
+"""Rule R42 on expenditure: the text's 财政拨款支出 and 一般公共预算财政拨款支出 against the tables
+(``R42-text-fiscal-expenditure``).
+
+What the corpus states, and what it is compared with:
+
+* Jiangsu (省检察院 2018, one file): “省检察院 2018 年财政拨款预算支出 21,940.96 万元” (p.25) against the 合计 row of
+  公开05表 财政拨款支出预算表 (its 财政拨款收支预算总表 prints 支出 by 用途 only, no 本年支出合计: nothing to compare
+  there), and “…一般公共预算财政拨款支出预算 21,940.96 万元” (p.27) against 公开07表 一般公共预算支出预算表's 合计.
+* The Shanghai 决算: “一般公共预算财政拨款支出 9746.50 万元” (p.21, twice) and its 决算数 “…年初预算为 10210.34 万元，
+  支出决算为 9746.50 万元” against F5 一般公共预算财政拨款支出决算表's 合计 (决算 cells); the 年初预算 is not (R72).
+* The Shanghai budgets: “财政拨款支出预算…万元” against the 财政拨款收支总表's 本年支出合计.
+
+All agree on the corpus (tests/test_jiangsu_findings.py, tests/test_shanghai.py: no finding); altered, each is
+reported with its numbers.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from budgetkg import uris, validate
+from budgetkg.map import MappedDocument
+from budgetkg.store import Store
+from budgetkg.validate import Finding, document_graphs
+from tests.conftest import CORPUS, process_edited
+from tests.test_validate import _retarget, engines_on
+
+PROC_2018 = CORPUS / "jiangsu" / "江苏省人民检察院" / "2018年省检察院部门预算公开.pdf"
+FINAL = CORPUS / "shanghai" / "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"
+pytestmark = pytest.mark.skipif(not PROC_2018.exists(), reason=f"corpus not found at {CORPUS}")
+
+RULE = "R42-text-fiscal-expenditure"
+ENVELOPE = "(both rounded to the coarser precision; diff {diff} in 万元, rounding envelope 0.01)"
+
+
+def _r42(findings: list[Finding], iri: str) -> list[tuple[str, str, str]]:
+    return sorted((f.severity, f.focus.removeprefix(iri + "/"), f.message) for f in findings if f.rule == RULE)
+
+
+@pytest.fixture(scope="module")
+def jiangsu() -> tuple[MappedDocument, list[Finding]]:
+    """p.25's 财政拨款 total stated as 21,950.96, p.27's 一般公共预算 total as 21,940.97."""
+    return process_edited(PROC_2018, {
+        "26": ("省检察院 2018 年财政拨款预算支出 21,940.96 万元，",
+               "省检察院 2018 年财政拨款预算支出 21,950.96 万元，"),
+        "28.2": ("21,940.96 万元，与上年相比增加 3,958.98 万元，增长",
+                 "21,940.97 万元，与上年相比增加 3,958.98 万元，增长"),
+    })
+
+
+def test_jiangsu_totals_against_the_expenditure_tables(jiangsu: tuple[MappedDocument, list[Finding]]) -> None:
+    mapped, findings = jiangsu
+    assert _r42(findings, mapped.iri) == [
+        ("Info", "paragraph/28.2/figure/1",
+         "text “省检察院 2018 年一般公共预算财政拨款支出预算21,940.97 万元”: 21,940.97 万元 ≠ "
+         "公开 07 表：一般公共预算支出预算表 (table-total, total) 21,940.96 万元 " + ENVELOPE.format(diff="0.01")),
+        ("Violation", "paragraph/26/figure/1",
+         "text “省检察院 2018 年财政拨款预算支出 21,950.96 万元”: 21,950.96 万元 ≠ 公开 05 表：财政拨款支出预算表 "
+         "(table-total, total) 21,940.96 万元 " + ENVELOPE.format(diff="10")),
+    ]
+
+
+def test_final_account_outturn_against_f5() -> None:
+    """The 决算: p.21's 决算数 (支出决算为 9746.50) stated as 9756.50, the structure sentence's amount as 9746.40."""
+    mapped, findings = process_edited(FINAL, {
+        "21.15": ("出决算为 9746.50 万元，完成年初预算的 95.45%。决算数小于",
+                  "出决算为 9756.50 万元，完成年初预算的 95.45%。决算数小于"),
+        "21.8": ("一般公共预算财政拨款支出 9746.50 万元，主要用于以下方",
+                 "一般公共预算财政拨款支出 9746.40 万元，主要用于以下方"),
+    })
+    f5 = "一般公共预算财政拨款支出决算表 (table-total, total) 9746.50 万元 "
+    assert _r42(findings, mapped.iri) == [
+        ("Violation", "paragraph/21.15/figure/1",
+         "text “支出决算为 9756.50 万元”: 9756.50 万元 ≠ " + f5 + ENVELOPE.format(diff="10")),
+        ("Violation", "paragraph/21.8/figure/1",
+         "text “一般公共预算财政拨款支出 9746.40 万元”: 9746.40 万元 ≠ " + f5 + ENVELOPE.format(diff="-0.1")),
+    ]
+
+
+def test_fast_path_equals_pyshacl(jiangsu: tuple[MappedDocument, list[Finding]]) -> None:
+    mapped, _ = jiangsu
+    iri = mapped.iri
+    scratch = Store.scratch({iri: mapped.triples, uris.shared_graph(): mapped.shared})
+    foci = [f"{iri}/paragraph/{key}/figure/1" for key in ("26", "28.2", "23.13")]
+    shapes = _retarget(validate.load_shapes(["narrative.ttl"]), foci, (RULE,))
+    reference = engines_on(scratch, document_graphs(iri), shapes)
+    assert sorted((r[0].split("#")[1], r[2].removeprefix(iri + "/")) for r in reference) == [
+        (f"{RULE}-info", "paragraph/28.2/figure/1"), (f"{RULE}-violation", "paragraph/26/figure/1")]
