@@ -57,14 +57,23 @@ _TITLE_ROW, _META_ROW, _HEADER_ROW = 2, 4, 6
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
-def write_workbook(doc: SourceDocument, path: Path) -> None:
-    """The sample's tables as an official-template workbook: one sheet per table."""
+def write_workbook(doc: SourceDocument, path: Path, *, cover: str | None = None, department: str | None = None) -> None:
+    """The sample's tables as an official-template workbook: one sheet per table. As the template,
+    optionally a first sheet ``封面`` printing ``cover`` (the document's title) on row 3, and the
+    ``编制部门：`` cell of every header block filled with ``department`` (for a document whose tables
+    print no department: a 决算 names it on its cover only)."""
     book = openpyxl.Workbook()
     book.remove(book.active)
+    if cover is not None:
+        ws = book.create_sheet("封面")
+        ws.cell(3, 1, cover)
+        ws.merge_cells("A3:M3")
     for table in doc.tables:
         # Excel's limits on a sheet name: 31 characters, none of []:*?/\
         ws = book.create_sheet(_SHEET_NAME_FORBIDDEN.sub("", table.title)[:31])
         before, grid, merges, after, width = _layout(table)
+        if department is not None:
+            before = [(f"编制部门：{department}", *meta) for meta in before or [()]]
         ws.cell(_TITLE_ROW, 1, table.title)
         ws.merge_cells(start_row=_TITLE_ROW, start_column=1, end_row=_TITLE_ROW, end_column=width)
         for meta in before:  # the sample prints its header block as one row, or none

@@ -21,7 +21,8 @@ import openpyxl
 import pytest
 from openpyxl.styles import Border, Side
 
-from budgetkg.model import Paragraph, RawTable, ReadError, Row, SourceDocument
+from budgetkg import narrative
+from budgetkg.model import Block, Paragraph, RawTable, ReadError, Row, SourceDocument
 from budgetkg.pipeline import build
 from budgetkg.read import read_document
 from budgetkg.read.sheet import format_number, sheet_name
@@ -39,8 +40,17 @@ def _layout(table: RawTable) -> tuple[list[tuple[str, ...]], list[list[str]], li
                                       list[tuple[str, ...]], int]:
     """A sample table as laid out with real merged cells: (rows before the header, header grid,
     header merges, rows after the header, width). The extracted text collapses merged header
-    cells; the recogniser's header paths say which columns each printed header cell spans."""
+    cells; the recogniser's header paths say which columns each printed header cell spans. A table
+    read from a format that records its merged cells (a PDF's ruling lines) keeps its rows as read
+    and its merges, body ones included (a 政府采购 category merged down its items): row indexes
+    of the merges then count from the first header row."""
     rec = recognise(table, SAMPLE.name)
+    if table.merges:
+        meta = len(rec.meta_rows)
+        width = max(len(r.cells) for r in rec.header_rows + rec.body_rows)
+        merged = [(r - meta, c, rs, cs) for r, c, rs, cs in table.merges if r >= meta]
+        grid = [list(r.cells) + [""] * (width - len(r.cells)) for r in rec.header_rows]
+        return [r.cells for r in rec.meta_rows], grid, merged, [r.cells for r in rec.body_rows], width
     width = max(len(r.cells) for r in rec.header_rows + rec.body_rows)
     lanci = bool(rec.header_rows) and squash(rec.header_rows[-1].cells[0]) == "栏次"
     heading = [list(r.cells) for r in (rec.header_rows[:-1] if lanci else rec.header_rows)]
@@ -125,11 +135,40 @@ def write_xlsx(doc: SourceDocument, path: Path, *, shift: tuple[int, int] = (0, 
     book.save(path)
 
 
-def write_docx(doc: SourceDocument, path: Path, header_as_paragraphs: bool = False) -> None:
-    """The document as Word: paragraphs, and each table under its title, its header block (``612…``,
-    ``单位：万元``) as the table's first rows, or (``header_as_paragraphs``) as paragraphs above it."""
-    out = docx.Document()
+def printed_blocks(doc: SourceDocument) -> list[Block]:
+    """The document's blocks with its prose as a flow format holds it. A PDF gives one paragraph per
+    printed line, wrapped mid-sentence, and its page numbers as lines of their own; a Word document or
+    a web page of the same text holds the paragraphs those lines print: the lines joined as the
+    narrative reads them (``narrative._runs``: a line as long as the page's full lines runs on into
+    the next), page numbers left out. Other documents' blocks as they are."""
+    if not doc.reader.startswith("budgetkg.read.pdf/"):
+        return list(doc.blocks)
+    paragraphs = doc.paragraphs
+    joined: dict[int, list[Paragraph]] = {}  # index of a run's first line -> the paragraphs it prints
+    for run in narrative._runs(doc):
+        at = 0
+        for text in run.text.split("\n"):
+            if text.strip():
+                first = paragraphs[run.owners[at]]
+                joined.setdefault(run.owners[0], []).append(Paragraph(text, first.line, first.heading))
+            at += len(text) + 1
+    blocks: list[Block] = []
+    index = -1
     for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            index += 1
+            blocks.extend(joined.get(index, []))
+        else:
+            blocks.append(block)
+    return blocks
+
+
+def write_docx(doc: SourceDocument, path: Path, header_as_paragraphs: bool = False) -> None:
+    """The document as Word: paragraphs (:func:`printed_blocks`), and each table under its title, its
+    header block (``612…``, ``单位：万元``) as the table's first rows, or (``header_as_paragraphs``) as
+    paragraphs above it."""
+    out = docx.Document()
+    for block in printed_blocks(doc):
         if isinstance(block, Paragraph):
             out.add_paragraph(block.text, style="Heading 1" if block.heading else None)
             continue
@@ -156,9 +195,14 @@ def write_docx(doc: SourceDocument, path: Path, header_as_paragraphs: bool = Fal
     out.save(str(path))
 
 
+def _html_text(text: str) -> str:
+    """Cell text as HTML: a line break within a cell (a PDF cell's wrapped name) is ``<br>``."""
+    return "<br>".join(html.escape(line) for line in text.split("\n"))
+
+
 def write_html(doc: SourceDocument, path: Path, encoding: str = "utf-8") -> None:
     parts = [f'<!DOCTYPE html>\n<html><head><meta charset="{encoding}"><title>t</title></head><body>']
-    for n, block in enumerate(doc.blocks):
+    for n, block in enumerate(printed_blocks(doc)):
         if isinstance(block, Paragraph):
             tag = "h2" if block.heading else "p"
             parts.append(f"<{tag}>{html.escape(block.text)}</{tag}>")
@@ -177,18 +221,20 @@ def write_html(doc: SourceDocument, path: Path, encoding: str = "utf-8") -> None
         covered = {(k + dk, c + dc) for k, c, rs, cs in merges for dk in range(rs) for dc in range(cs)}
         starts = {(k, c): (rs, cs) for k, c, rs, cs in merges}
         parts.append("<thead>")
-        for k, cells in enumerate(grid):
+        for k, cells in enumerate([*grid, *after]):
+            tag = "th" if k < len(grid) else "td"
             tds = []
             for c, text in enumerate(cells):
                 if (k, c) in starts:
                     rs, cs = starts[(k, c)]
-                    tds.append(f"<th rowspan='{rs}' colspan='{cs}'>{html.escape(text)}</th>")
+                    tds.append(f"<{tag} rowspan='{rs}' colspan='{cs}'>{_html_text(text)}</{tag}>")
                 elif (k, c) not in covered:
-                    tds.append(f"<th>{html.escape(text)}</th>")
-            parts.append("<tr>" + "".join(tds) + "</tr>")
-        parts.append("</thead><tbody>")
-        for cells in after:
-            parts.append("<tr>" + "".join(f"<td>{html.escape(t)}</td>" for t in cells) + "</tr>\n")
+                    tds.append(f"<{tag}>{_html_text(text)}</{tag}>")
+            if k == len(grid):
+                parts.append("</thead><tbody>")
+            parts.append("<tr>" + "".join(tds) + "</tr>" + ("\n" if tag == "td" else ""))
+        if not after:
+            parts.append("</thead><tbody>")
         parts.append("</tbody></table>")
         parts.extend(f"<p>{html.escape(note)}</p>" for note in block.notes)
     parts.append("</body></html>")
