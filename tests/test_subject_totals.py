@@ -245,6 +245,16 @@ def test_fast_path_equals_pyshacl(altered: tuple[MappedDocument, list[Finding]])
 # -- a disclosure published as two files: the 类 read against the tables file's 收支预算总表 ---------------------------
 
 
+def _summary_rows(text: MappedDocument, tables: MappedDocument) -> set[tuple[str, str]]:
+    """(figure under the text's IRI, row) of each ``bkg:subjectRow`` link into the tables file's 收支预算总表, the text
+    read against the tables (``pipeline.validate_pair``)."""
+    linked, _ = pipeline.validate_pair(pipeline.DocumentTriples(text.iri, text.triples, text.shared),
+                                       pipeline.DocumentTriples(tables.iri, tables.triples, tables.shared))
+    summary = uris.dataset(tables.iri, "income-expenditure-summary")
+    return {(t.subject.value.removeprefix(text.iri + "/"), t.object.value) for t in linked
+            if t.predicate.value == uris.vocab() + "subjectRow" and t.object.value.startswith(summary + "/")}
+
+
 def test_two_files_class_amounts_against_the_other_files_summary_table() -> None:
     """江苏省人大常委会 2019: the text (p.10: 13907.78, 1121.39, 3301.2) is read against 公开表一 of the tables file
     (13,907.78, 1,121.39, 3,301.20: silent); altered — 一般公共服务 stated as 13907.87 (a Violation, 0.09 万元) and
@@ -255,13 +265,9 @@ def test_two_files_class_amounts_against_the_other_files_summary_table() -> None
     paired = pair_findings([tables, text], [table_findings, text_findings])[1]
     assert sorted(f.focus.removeprefix(text.iri + "/") for f in paired if f.rule.startswith("R46")) == [
         "paragraph/14.10/figure/1", "paragraph/14.13/figure/1", "paragraph/14.4/figure/1", "paragraph/14.7/figure/1"]
-    linked, _ = pipeline.validate_pair(pipeline.DocumentTriples(text.iri, text.triples, text.shared),
-                                       pipeline.DocumentTriples(tables.iri, tables.triples, tables.shared))
     summary = uris.dataset(tables.iri, "income-expenditure-summary")
-    rows = {(t.subject.value.removeprefix(text.iri + "/"), t.object.value) for t in linked
-            if t.predicate.value == uris.vocab() + "subjectRow" and t.object.value.startswith(summary + "/")}
     # each 类 amount, and the change its next sentence states of it (“与上年相比增加…”), to the 类's row
-    assert rows == {("paragraph/10.3/figure/1", uris.row(summary, 4)),
+    assert _summary_rows(text, tables) == {("paragraph/10.3/figure/1", uris.row(summary, 4)),
                     ("paragraph/10.6/figure/1", uris.row(summary, 4)),
                     ("paragraph/10.8/figure/1", uris.row(summary, 11)),
                     ("paragraph/10.10/figure/1", uris.row(summary, 11)),
@@ -457,13 +463,9 @@ def test_two_files_unmarked_classes_against_the_tables_file() -> None:
     silent; the marked item 1 (一般公共服务（类） 16992.37, row 4) as before."""
     text, text_findings = pipeline.process(WB_2017_TEXT)
     tables, table_findings = pipeline.process(WB_2017_TABLES)
-    linked, _ = pipeline.validate_pair(pipeline.DocumentTriples(text.iri, text.triples, text.shared),
-                                       pipeline.DocumentTriples(tables.iri, tables.triples, tables.shared))
     summary = uris.dataset(tables.iri, "income-expenditure-summary")
-    rows = {(t.subject.value.removeprefix(text.iri + "/"), t.object.value) for t in linked
-            if t.predicate.value == uris.vocab() + "subjectRow" and t.object.value.startswith(summary + "/")}
     # each 类 amount, and the change its next sentence states of it (“与上年相比增加…”), to the 类's row
-    assert rows == {("paragraph/6.11/figure/1", uris.row(summary, 4)),
+    assert _summary_rows(text, tables) == {("paragraph/6.11/figure/1", uris.row(summary, 4)),
                     ("paragraph/6.14/figure/1", uris.row(summary, 4)),
                     ("paragraph/6.16/figure/1", uris.row(summary, 11)),
                     ("paragraph/6.17/figure/1", uris.row(summary, 11)),
