@@ -174,14 +174,16 @@ def test_fund_table_roll_forward(sample_store: Store, sample_document: str) -> N
 
 def test_silent_on_every_corpus_document(corpus_build: tuple[Store, dict[str, DocumentReport]]) -> None:
     """The corpus's 三公 tables (six Shanghai documents, the 决算's 预算数 and 决算数 pairs summed per
-    phase) add up exactly; no corpus PDF prints an asset table."""
+    phase) and the ten Jiangsu “三公”经费、会议费、培训费 tables (公开09表: 三公 小计 and 公务用车 小计 = their
+    items, 合计 = 三公 小计 + 会议费 + 培训费) add up exactly; no corpus PDF prints an asset table."""
     store, reports = corpus_build
     documents = {name: r.iri for name, r in reports.items() if r.iri is not None}
     assert {name: _findings(store, iri) for name, iri in documents.items()} == {name: [] for name in documents}
     compared = [f for iri in documents.values() for f in _compared(store, iri)]
     assert {f.values["diff"] for f in compared} == {Decimal(0)}
-    # Jiangsu prints 货物 / 服务 category rows without a 合计: nothing to compare (R17)
-    assert Counter(f.rule for f in compared) == {"R14-three-public-items": 12}
+    # Jiangsu prints 货物 / 服务 rows without a 合计: nothing to compare (R17); each 公开09表: two 小计, one 合计
+    assert Counter(f.rule for f in compared) == {"R14-three-public-items": 12 + 10 * 2,
+                                                 "R14-meeting-training-total": 10}
     final = documents["上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"]
     t3 = "three-public-expenditure/obs"
     assert sorted(_row(f, "value", "sum") for f in _compared(store, final)) == [
