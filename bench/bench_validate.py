@@ -86,6 +86,16 @@ focus nodes from the class index and R28 on every code row (load ~1; 1 M not run
     10,008 obs      3.16 s  3,172 obs/s   peak RSS 345 MiB
     100,000 obs    32.97 s  3,033 obs/s   peak RSS 2.0 GiB    size ×10.0, time ×10.4
 
+2026-11-27 (fifth session), with the Jiangsu 公开05/06/09 table rules (R14-meeting-training-total, R26/R27/R29
+on the 财政拨款 tables, R14/R15/R30/R43 on the 09 table), R42-text-fiscal-expenditure and R52's row condition:
+159 SPARQL constraints as 103 queries, 44 core (147 checks); a fresh clone's test suite running beside it (load 1–2):
+
+    10,008 obs      3.29 s  3,045 obs/s   peak RSS 349 MiB
+    100,000 obs    34.73 s  2,879 obs/s   peak RSS 1.9 GiB    size ×10.0, time ×10.6
+
+The new checks take 0.003–0.038 s each at 10 k (R42-text-fiscal-expenditure 0.038 s, the 财政拨款 table rules
+0.007–0.010 s: the bench graph has no 05/06 table; on a copy with a 2,831-row 05 table, R27's row rule 0.22 s).
+
 The 60 s target at 1 M is out of this engine's reach: at 1 M, one thread, joining every observation with four
 of its properties takes 6.9–7.0 s and with its dimension values through its DSD (5 M pairs) 19.7–25.3 s, and
 55 of the 141 checks read every observation or row (IC-12's candidate search reads the pairs three times). See
