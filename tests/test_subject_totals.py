@@ -334,10 +334,10 @@ TOTAL_RD_2017 = "（二）支出预算总计13649.07万元。"
 def test_unmarked_class_amounts_are_read_where_their_marked_form_would_be() -> None:
     """省人大 2017 p.24–26 as printed (one line a paragraph): the 类 of the “（二）支出预算总计…包括：” list printed
     without their （类） mark (the heading recorded: the 收支预算总表's), the bare line “一般公共服务” giving its 类
-    to the 项 item below it, and the 类 items under it (no heading used: the 类 is printed); the change written as
-    its item's next sentence is that 类's change (tests/test_next_sentence_changes.py), not a 类 amount. Not read: a
-    change as the item's own clause, a 款 name, the generic “其他”, a 类 name with another word, a 类 amount under no
-    list."""
+    to the 项 item below it, and the 类 items under it (no heading used: the 类 is printed); a change written after
+    its item's amount, as the next sentence (tests/test_next_sentence_changes.py) or in the same one, is that
+    item's change, not a 类 amount. Not read: a 款 name, the generic “其他”, a 类 name with another word (“住房保障支出
+    与上年相比增加…”, “住房保障支出安排…”), a 类 amount under no list."""
     doc = _text(
         "（二）支出预算总计 13649.07 万元。包括：1．一般公共服务支出 10528.33 万元，主要用于在职人员工资福利支出。",
         "2．社会保障和就业支出 1608.51 万元，主要用于离退休人员工资发放。与上年相比增加 193.25 万元，增长 13.65%。",
@@ -362,7 +362,10 @@ def test_unmarked_class_amounts_are_read_where_their_marked_form_would_be() -> N
         ("2", "change", D("193.25"), "社会保障和就业支出（类）", total, "与上年相比增加 193.25 万元"),
         ("8", "amount", D("10528.33"), "一般公共服务（类）人大事务行政运行（项）支出", ("一般公共服务",),
          "人大事务行政运行（项）支出 10528.33 万元"),
+        ("8", "change", D("17.89"), "一般公共服务（类）人大事务行政运行（项）支出", ("一般公共服务",),
+         "与上年相比减少 17.89 万元"),
         ("9", "amount", D("1608.51"), "社会保障和就业支出（类）", (), "社会保障和就业支出 1608.51 万元"),
+        ("9", "change", D("193.25"), "社会保障和就业支出（类）", (), "与上年相比增加 193.25 万元"),
     ]
 
 

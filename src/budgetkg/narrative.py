@@ -131,7 +131,9 @@ _CLAUSE_DELIMS = "，,；;：:、。！？\n"
 _OPEN, _CLOSE = "（(【[“", "）)】]”"
 _LEADING = re.compile(
     r"^(?:[（(][一二三四五六七八九十]+[)）]、?|[一二三四五六七八九十]+、|\d+[、.．](?!\d)"
-    r"|其中|主要是|主要为|主要用于|主要包括|包括|分别是|分别为|以及|及|和|与|共计|合计|为|是|：|:|\s)+"
+    # 与 as a conjunction, not the 与 of a comparison ("…10528.33 万元，与上年相比减少 17.89 万元": the change's label)
+    r"|其中|主要是|主要为|主要用于|主要包括|包括|分别是|分别为|以及|及|和|与(?!\s*(?:上一?年|\d{4}\s*年))|共计|合计|为|是"
+    r"|：|:|\s)+"
 )
 _LEADING_AT = re.compile(_LEADING.pattern[1:])  # the same, anchored at a match position
 _YEAR_PREFIX = re.compile(r"^(?:\d{4}年度?|本年度?|上年末?|当年)[，,]?")
@@ -1185,6 +1187,9 @@ _ENUMERATOR = re.compile(
 _REASON = re.compile(
     r"原因|主要(?:是|为|用于|由于|系)|由于|因为|鉴于|系因|系由|导致|所致|致使|造成"
     r"|(?:^|(?<=[，,。；;：:、\n]))因(?![公素故])"
+    # an increase from nothing explained by the subject being new (委办 2018: "…支出743.39万元，与上年相比增加743.39
+    # 万元。此项级科目为今年新增科目。")
+    r"|新增(?:的)?(?:[类款项]级?)?科目"
 )
 #: A reason clause that explains no change ("主要原因是因公出国（境）费保持不变"): it does not explain an
 #: increase or a decrease stated beside it.
