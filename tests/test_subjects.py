@@ -163,7 +163,8 @@ def _subjects(doc: SourceDocument) -> list[tuple[str, str, Decimal, str, tuple[s
 def test_extraction_takes_the_missing_levels_from_the_headings() -> None:
     """The Jiangsu forms (省人大 2018 p.24–25, 省检察院 2017 p.20 and 2018 p.26–27): 款 + 项 under a 类 heading,
     项 alone under a 款 line, 类 + 项; the 项 mark followed by 支出 or by “:支出”. The 款 line's own total
-    (“检察（款）: 2018 年预算支出合计 16,444.36 万元”) is the path 类 + 款, its 类 from the heading."""
+    (“检察（款）: 2018 年预算支出合计 16,444.36 万元”) is the path 类 + 款, its 类 from the heading. A change stated
+    after an item's amount in its sentence (“…6372.32万元，与上年相比增加1826.38 万元”) is that item's."""
     doc = _jiangsu_text(
         "五、财政拨款支出预算表情况说明",
         "（一）一般公共服务（类）",
@@ -185,11 +186,15 @@ def test_extraction_takes_the_missing_levels_from_the_headings() -> None:
     lei = ("（一）一般公共服务（类）",)
     assert _subjects(doc) == [
         ("3", "amount", Decimal("6372.32"), "一般公共服务（类）人大事务（款）行政运行（项）支出", lei),
+        ("3", "change", Decimal("1826.38"), "一般公共服务（类）人大事务（款）行政运行（项）支出", lei),
         ("4", "amount", Decimal("1305.25"), "一般公共服务（类）人大事务（款）人大会议（项）支出", lei),
         ("4", "change", Decimal("0"), "一般公共服务（类）人大事务（款）人大会议（项）支出", lei),
         ("6", "amount", Decimal("572.56"), "住房改革支出（类）住房公积金（项）", ()),
+        ("6", "change", Decimal("78.34"), "住房改革支出（类）住房公积金（项）", ()),
         ("8", "amount", Decimal("16444.36"), "公共安全支出（类）检察（款）", ("（一）公共安全支出（类）",)),
         ("9", "amount", Decimal("1895"), "公共安全支出（类）检察（款）公诉、审判、侦查、执行等检察监督支出（项）",
+         ("（一）公共安全支出（类）", "检察（款）")),
+        ("9", "change", Decimal("134"), "公共安全支出（类）检察（款）公诉、审判、侦查、执行等检察监督支出（项）",
          ("（一）公共安全支出（类）", "检察（款）")),
         ("11", "amount", Decimal("1836.22"), "社会保障和就业支出（类）行政事业单位离退休（款）",
          ("（二）社会保障和就业支出（类）",)),
@@ -219,7 +224,8 @@ def test_extraction_needs_a_heading_for_an_incomplete_path() -> None:
         "（1）基本工资（款）支出 737.94 万元。用于发放机关公务员基本工资。",
     )
     assert _subjects(doc) == [
-        ("5", "amount", Decimal("7968.14"), "公共安全（类）检察（款）行政运行（项）支出", ("（一）公共安全（类）",))]
+        ("5", "amount", Decimal("7968.14"), "公共安全（类）检察（款）行政运行（项）支出", ("（一）公共安全（类）",)),
+        ("5", "change", Decimal("300.38"), "公共安全（类）检察（款）行政运行（项）支出", ("（一）公共安全（类）",))]
 
 
 def test_class_name_printed_without_zhichu() -> None:
