@@ -646,7 +646,8 @@ def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subj
         stripped = label.strip()
         if not raws and lone is not None and (alone := _CHANGE_ALONE.fullmatch(squash(text[lo : m.start()]))):
             # "…基本支出预算数为 7666.68 万元。与上年相比增加 844.15 万元": the change of the sentence before's amount
-            # (the label is read unstripped: _LEADING would take the 与 of 与上年 with it)
+            # (read from the sentence's start, not the label: all of it up to the amount must be the change clause,
+            # which may span a comma, 与上年相比，增加…)
             amount, offset = lone
             raws.append(_Raw(lo + len(text[lo:hi]) - len(text[lo:hi].lstrip()), indicator=amount.indicator,
                              kind="change", label=amount.label, ref=alone.group("ref"), subject=offset,
