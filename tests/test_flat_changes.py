@@ -185,13 +185,14 @@ def test_each_flat_form(tmp_path: Path, line: str, span: str) -> None:
 
 def test_flat_sentence_of_its_own(tmp_path: Path) -> None:
     """“项目支出 5853.96 万元。与上年持平。”: the sentence belongs to the amount the sentence before ends with, in the
-    paragraph of its own line; a flat sentence after a sentence ending with a change, or with words after its amount,
-    or with a clause after the flat words, is not read. (A money change written as a sentence of its own is read too
-    — tests/test_next_sentence_changes.py: the 844.15 of the first line is the 7666.68's change — and the 持平 after
-    that change sentence is still not read.)"""
+    paragraph of its own line, and so does a flat sentence whose only other clause is its reason (“…1.35万元。比2022年
+    预算持平，主要原因是…”); a flat sentence after a sentence ending with a change, or with words after its amount,
+    or with a clause after the flat words that is not a reason, is not read. (A money change written as a sentence of
+    its own is read too — tests/test_next_sentence_changes.py: the 844.15 of the first line is the 7666.68's change —
+    and the 持平 after that change sentence is still not read.)"""
     text = ("基本支出 7666.68 万元。与上年相比增加 844.15 万元。与上年持平。\n项目支出 5853.96 万元。与上年持平。\n"
             "项目支出 100 万元，比上年增加 2 万元。与上年持平。\n项目支出 100 万元，全部为财政拨款。与上年持平。\n"
-            "项目支出 100 万元。与上年持平，主要原因是任务未变。\n")
+            "项目支出 100 万元。与上年持平，主要原因是任务未变。\n项目支出 100 万元。与上年持平，全部为财政拨款。\n")
     statements = _read(tmp_path, text, 2017)
     assert [(s.paragraph, s.indicator, s.kind, s.printed, s.direction, s.change_of) for s in statements] == [
         ("1", "basic-expenditure", "amount", "7666.68", "", None),
@@ -202,6 +203,8 @@ def test_flat_sentence_of_its_own(tmp_path: Path) -> None:
         ("3", "project-expenditure", "change", "2", "increase", 4),
         ("4", "project-expenditure", "amount", "100", "", None),
         ("5", "project-expenditure", "amount", "100", "", None),
+        ("5", "project-expenditure", "change", "", "flat", 7),
+        ("6", "project-expenditure", "amount", "100", "", None),
     ]
 
 
@@ -247,3 +250,28 @@ def test_flat_clause_with_a_subject_of_its_own_is_not_the_amounts(tmp_path: Path
     statements = _read(tmp_path, text, 2017)
     assert [(s.indicator, s.kind, s.direction) for s in statements] == [
         ("basic-expenditure", "change", "increase"), ("basic-expenditure", "amount", "")]
+
+
+@pytest.mark.skipif(not (CORPUS / "shanghai").exists(), reason=f"corpus not found at {CORPUS}")
+@pytest.mark.parametrize(("name", "year", "paragraph", "printed", "span", "sentence"), [
+    ("2023_上海市普陀区万里街道办事处_部门预算.pdf", 2023, "29.7", "1.35", "比2022年预算持平",
+     "比2022年预算持平，主要原因是公务接待费保持不变。"),
+    ("2024_上海市普陀区万里街道办事处_部门预算.pdf", 2024, "32.8", "1.35", "比2023年预算持平",
+     "比2023年预算持平，主要原因是公务接待费保持不变。"),
+    ("2024_上海市普陀区社会福利院_单位预算.pdf", 2024, "16.7", "0.00", "与2023年预算持平",
+     "与2023年预算持平，主要原因是无公务接待事项支出。"),
+    ("上海市普陀区商务委员会25年预算.pdf", 2025, "22.7", "1.00", "与2024年预算持平",
+     "与2024年预算持平，主要原因是根据本部门实际业务需求开展公务接待。"),
+])
+def test_flat_sentence_with_its_reason_in_the_shanghai_texts(
+        name: str, year: int, paragraph: str, printed: str, span: str, sentence: str) -> None:
+    """“（三）、公务接待费1.35万元。比2022年预算持平，主要原因是…。”: the four Shanghai texts that write the
+    公务接待费's flat clause as a sentence of its own with its reason; it is the change of 0 of the 公务接待费, compared
+    with the year before's budget."""
+    statements = narrative.extract(read_document(CORPUS / "shanghai" / name), year)
+    found = [s for s in statements if s.direction == "flat" and s.indicator == "official-reception"]
+    assert [(s.paragraph, s.span, s.reference_year, s.sentence) for s in found] == [
+        (paragraph, span, year - 1, sentence)]
+    of = statements[found[0].change_of]  # type: ignore[index]
+    assert (of.kind, of.indicator, of.paragraph, of.printed, of.unit_text) == (
+        "amount", "official-reception", paragraph, printed, "万元")

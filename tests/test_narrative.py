@@ -136,6 +136,8 @@ def test_statements_of_a_shanghai_pdf() -> None:
         ("vehicle-operation", "amount", D("6.40"), "万元", "", None, 37, None),
         ("vehicle-operation", "change", D("0"), "", "flat", 2023, None, 41),
         ("official-reception", "amount", D("0.00"), "万元", "", None, 33, None),
+        # “（三）公务接待费0.00万元。与2023年预算持平，主要原因是…。”: its flat sentence, and that sentence's reason
+        ("official-reception", "change", D("0"), "", "flat", 2023, None, 43),
         ("government-procurement", "amount", D("120.60"), "万元", "", None, None, None),
     ]
     # the budget line of each 项 is set against the previous year's outturn stated before it

@@ -837,16 +837,31 @@ def _flat_change(flat: re.Match[str], amount: _Raw, subject: int) -> _Raw:
                 amount.label, "flat", flat.group("ref"), subject, headings=amount.headings)
 
 
+def _reason_tail(text: str, at: int, hi: int) -> bool:
+    """Whether ``text[at:hi]``, the rest of a sentence after a flat clause, is nothing or a reason clause after a
+    comma ("比2022年预算持平，主要原因是公务接待费保持不变。", 万里街道 2023): the reason is the flat clause's, the
+    sentence states nothing else."""
+    if _SENTENCE_TAIL.fullmatch(text, at, hi):
+        return True
+    comma = re.compile(r"[，,]\s*").match(text, at, hi)
+    if comma is None:
+        return False
+    clause_end = min((i for i in (text.find(ch, comma.end(), hi) for ch in "，,") if i >= 0), default=hi)
+    return _REASON.search(text, comma.end(), clause_end) is not None
+
+
 def _flat_alone(text: str, lo: int, hi: int, previous: tuple[list[_Raw], int, int], base: int) -> _Raw | None:
-    """A sentence ``text[lo:hi]`` that is nothing but a flat clause after a sentence of the same run ending with an
-    amount: "项目支出预算数为 5853.96 万元。与上年持平。" (省人大办公厅 2017), "…政府性基金支出预算支出0万元。与上年
-    预算数一致。" (省委办公厅 2019): the change of 0 of that amount. ``previous``: the figures of the sentence before,
-    its end and the index (in the statements) of its first figure; ``base``: that of this sentence's. The change's
-    ``subject`` is then negative (relative to ``base``: a figure of the previous sentence). Any other sentence: None."""
+    """A sentence ``text[lo:hi]`` that is nothing but a flat clause, or a flat clause and its reason, after a sentence
+    of the same run ending with an amount: "项目支出预算数为 5853.96 万元。与上年持平。" (省人大办公厅 2017), "…政府性
+    基金支出预算支出0万元。与上年预算数一致。" (省委办公厅 2019), "公务接待费1.35万元。比2022年预算持平，主要原因是
+    公务接待费保持不变。" (万里街道 2023, 2024; 社会福利院 2024; 商务委 2025): the change of 0 of that amount.
+    ``previous``: the figures of the sentence before, its end and the index (in the statements) of its first figure;
+    ``base``: that of this sentence's. The change's ``subject`` is then negative (relative to ``base``: a figure of
+    the previous sentence). Any other sentence: None."""
     figures, previous_hi, previous_base = previous
     flat = _FLAT.search(text, lo, hi)
     if (flat is None or not figures or figures[-1].kind != "amount"
-            or not _FLAT_GAP.fullmatch(text, lo, flat.start()) or not _SENTENCE_TAIL.fullmatch(text, flat.end(), hi)
+            or not _FLAT_GAP.fullmatch(text, lo, flat.start()) or not _reason_tail(text, flat.end(), hi)
             or not _SENTENCE_TAIL.fullmatch(text, figures[-1].end, previous_hi)):
         return None
     return _flat_change(flat, figures[-1], previous_base + len(figures) - 1 - base)
