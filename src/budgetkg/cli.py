@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from budgetkg import config
+from budgetkg import config, uris
 from budgetkg.store import Store
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -80,6 +80,10 @@ def build(
         else:
             summary.add_row(Path(r.file).name, "", "", "", "", "", "", f"[red]not loaded: {r.error}[/red]")
     Console().print(summary)
+    for r in reports:
+        if r.year_on_year is not None:
+            counts = ", ".join(f"{r.year_on_year.get(s, 0)} {s}" for s in ("Violation", "Info"))
+            console.print(f"{Path(r.file).name}: changes checked against the department's previous year: {counts}")
     for r in reports:
         for i in r.issues:
             where = " · ".join(x for x in (i.table, i.row, i.column) if x)
@@ -152,14 +156,24 @@ def validate(
             alone.append(findings)
         # the two files of a disclosure named together: the text is read against the tables
         paired = pair_findings(documents, alone)
-        groups = [(name, m.iri, found) for name, m, found in zip(names, documents, paired, strict=True)]
+        # a department's documents of consecutive years named together: the changes against the earlier figures
+        yearly = v.year_on_year(Store.scratch(
+            {uris.shared_graph(): list(dict.fromkeys(t for m in documents for t in m.shared))}
+            | {m.iri: m.triples for m in documents}))
+        groups = [(name, m.iri, v.sorted_findings(found + yearly.get(m.iri, [])))
+                  for name, m, found in zip(names, documents, paired, strict=True)]
         failed = failed or any(not p.exists() for p in paths)
     else:
         from budgetkg.pipeline import validate_stored
 
         st = open_store(store, read_only=True)
-        findings_of = validate_stored if rerun else v.stored_findings
-        groups = [(doc.file_name or doc.iri, doc.iri, findings_of(st, doc.iri)) for doc in st.documents()]
+        if rerun:
+            yearly = v.year_on_year(st)
+            groups = [(doc.file_name or doc.iri, doc.iri,
+                       v.sorted_findings(validate_stored(st, doc.iri) + yearly.get(doc.iri, [])))
+                      for doc in st.documents()]
+        else:
+            groups = [(doc.file_name or doc.iri, doc.iri, v.stored_findings(st, doc.iri)) for doc in st.documents()]
     if fmt == "turtle":
         triples = [t for _, iri, findings in groups for t in v.report_triples(findings, iri)]
         ox.serialize(triples, sys.stdout.buffer, format=ox.RdfFormat.TURTLE)

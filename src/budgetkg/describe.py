@@ -170,6 +170,12 @@ def findings(store: Store, report_graph: str, limit: int = 500) -> list[dict[str
     ]
 
 
+def finding_count(store: Store, report_graph: str) -> int:
+    """How many sh:ValidationResult nodes a report graph holds (:func:`findings` gives a row per message language)."""
+    q = f"SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE {{ GRAPH <{report_graph}> {{ ?r a <{SH}ValidationResult> }} }}"
+    return int(next(iter(store.ox.query(q)))["n"].value)  # type: ignore[index,union-attr,arg-type]
+
+
 Group = tuple[ox.NamedNode | ox.BlankNode | ox.Triple, list[tuple[ox.NamedNode, list[render.Term]]]]
 
 
@@ -200,6 +206,12 @@ def resource_view(store: Store, desc: Description, page: int) -> dict[str, objec
     report_graph = uris.validation_graph(desc.iri) if is_document else desc.iri if desc.graph_size else None
     if report_graph not in store.graph_names():
         report_graph = None
+    # a document's changes checked against its department's previous year have a report of their own
+    yearly = uris.year_on_year_graph(desc.iri) if is_document else None
+    if yearly not in store.graph_names():
+        yearly = None
+    own = findings(store, report_graph) if report_graph else []
+    year_findings = findings(store, yearly) if yearly else []
     largest = max(len(desc.outgoing), len(desc.incoming), len(desc.graph_contents))
     return {
         "title": render.label_text(subject_labels) or render.curie(desc.iri),
@@ -211,8 +223,11 @@ def resource_view(store: Store, desc: Description, page: int) -> dict[str, objec
         "contents": contents,
         "grid": rebuild_grid(store, desc.iri) if is_dataset else [],
         "tables": document_tables(store, desc.iri) if is_document else [],
-        "findings": findings(store, report_graph) if report_graph else [],
+        "findings": own + year_findings,
         "report": report_graph if is_document else None,
+        "report_count": finding_count(store, report_graph) if report_graph else 0,
+        "year_on_year": yearly,
+        "year_on_year_count": finding_count(store, yearly) if yearly else 0,
         "dumps": list(document_dumps("/", desc.iri).values()) if is_document else [],
         "path": render.local_path(desc.iri) or "",
         "page": page,

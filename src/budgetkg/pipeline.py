@@ -44,6 +44,9 @@ class DocumentReport:
     tables: list[TableStats] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     findings: dict[str, int] = field(default_factory=dict)  # severity -> count
+    #: severity -> count of the year-on-year report (``refresh_year_on_year``); None when the department's
+    #: disclosure of the year its changes are stated against is not loaded
+    year_on_year: dict[str, int] | None = None
     error: str | None = None
 
     @property
@@ -232,7 +235,38 @@ def build(store: Store, paths: Iterable[str | Path],
         # rebuilt beside it keeps its own: links are in its graph)
         store.replace_graphs(graphs, shared={mapped.iri: mapped.shared})
         reports.append(report)
+    yearly = refresh_year_on_year(store)
+    for report in reports:
+        if report.iri in yearly:
+            report.year_on_year = {}
+            for f in yearly[report.iri]:
+                report.year_on_year[f.severity] = report.year_on_year.get(f.severity, 0) + 1
     return reports
+
+
+def refresh_year_on_year(store: Store) -> dict[str, list[Finding]]:
+    """Rebuild every year-on-year report (``validate.year_on_year``: a document's stated changes against its
+    department's disclosure of the year before) in one transaction, after documents were loaded or dropped: a
+    report for each document such a disclosure is loaded for, none for the others. Returns the findings by
+    document.
+
+    Derived from two documents, a year-on-year report is not part of either's load: loading the later year
+    first and the earlier one after gives the same reports; should this step fail, the documents stay loaded
+    and the next build or drop rebuilds the reports."""
+    from budgetkg import validate
+
+    pairs = validate.year_on_year_pairs(store)
+    found = validate.year_on_year(store)
+    graphs: dict[str, list[ox.Triple]] = {
+        uris.year_on_year_graph(doc): validate.report_triples(findings, doc, uris.year_on_year_graph(doc),
+                                                              pairs[doc])
+        for doc, findings in found.items()
+    }
+    stale = {g for g in store.graph_names() if g.endswith("/validation/year-on-year")} - set(graphs)
+    graphs.update({g: [] for g in stale})
+    if graphs:
+        store.replace_graphs(graphs)
+    return found
 
 
 def drop_documents(store: Store, documents: list[str]) -> None:
@@ -251,3 +285,4 @@ def drop_documents(store: Store, documents: list[str]) -> None:
             graphs[partner] = triples
             graphs[uris.validation_graph(partner)] = validate.report_triples(findings, partner)
     store.replace_graphs(graphs, dropped=documents)
+    refresh_year_on_year(store)

@@ -132,7 +132,8 @@ class Store:
         one transaction. A graph in ``graphs`` but not in ``shared`` keeps its record."""
         parts: list[str] = []
         dropped = list(dropped)
-        for graph in (g for doc in dropped for g in (doc, uris.validation_graph(doc))):
+        for graph in (g for doc in dropped
+                      for g in (doc, uris.validation_graph(doc), uris.year_on_year_graph(doc))):
             parts.append(f"DROP SILENT GRAPH <{graph}>")
         for graph, triples in graphs.items():
             parts.append(f"DROP SILENT GRAPH <{graph}>")

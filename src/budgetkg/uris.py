@@ -19,6 +19,7 @@ Layout under the base IRI (``config.base_iri()``)::
     {dataset}/row/{n}                             a printed row (n = its line in the table grid)
     {dataset}/obs/{item}/{column}                 a qb:Observation
     {document}/validation                         the document's SHACL report (and its graph)
+    {document}/validation/year-on-year            its report against the department's previous year
     graph/ontology, graph/codelists               graphs not tied to a document
     graph/shared                                  code concepts, departments, regions met in documents
     graph/contributions                           per document, the graph/shared triples it contributes
@@ -107,6 +108,12 @@ def paragraph(document_iri: str, key: str) -> str:
 
 def validation_graph(document_iri: str) -> str:
     return f"{document_iri}/validation"
+
+
+def year_on_year_graph(document_iri: str) -> str:
+    """The report of the rules that compare the document with its department's disclosure of the year before
+    (``shapes/year-on-year.ttl``): derived from both, rebuilt whenever either is loaded or dropped."""
+    return f"{document_iri}/validation/year-on-year"
 
 
 def ontology_graph() -> str:

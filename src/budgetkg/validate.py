@@ -56,6 +56,9 @@ SHAPE_FILES = (
     "narrative.ttl", "final.ttl", "targets.ttl",
 )
 DATACUBE_FILE = "datacube.ttl"
+#: The shapes that read two disclosures (a change stated against the figure the department published for the
+#: year before): not in ``SHAPE_FILES``, which run on one document; :func:`year_on_year` runs them on a store.
+YEAR_ON_YEAR_FILE = "year-on-year.ttl"
 
 SEVERITIES = ("Violation", "Warning", "Info")
 _SH = str(SH)
@@ -821,6 +824,52 @@ def validate_graph(store: Store, document_iri: str, with_graphs: Sequence[str] =
     return sorted_findings(locate(store, findings, graphs))
 
 
+def year_on_year_pairs(store: Store) -> dict[str, list[str]]:
+    """Each document stating a change against a year whose disclosure by the same department, in the same budget
+    phase, is in ``store``: document IRI -> the documents of that disclosure (what :func:`year_on_year` compares
+    it with), sorted. Three small queries joined here: as one query, Oxigraph took 1.1 s on the corpus."""
+    bkg = uris.vocab()
+    union = _dataset(None)
+    disclosures: dict[str, tuple[str, str, str]] = {}  # disclosure -> (department, year, phase)
+    for s in store.ox.query(f"""SELECT ?d ?department ?year ?phase WHERE {{
+            ?d a <{bkg}Disclosure> ; <{bkg}department> ?department ; <{bkg}fiscalYear> ?year ;
+               <{bkg}budgetPhase> ?phase }}""", **union):  # type: ignore[union-attr,arg-type]
+        disclosures[s["d"].value] = (s["department"].value, s["year"].value, s["phase"].value)  # type: ignore[index]
+    parts: dict[str, list[str]] = {}  # disclosure -> its documents
+    for s in store.ox.query(f"SELECT ?doc ?d WHERE {{ ?doc a <{bkg}SourceDocument> ; <{_DCT}isPartOf> ?d }}",
+                            **union):  # type: ignore[union-attr,arg-type]
+        parts.setdefault(s["d"].value, []).append(s["doc"].value)  # type: ignore[index]
+    by_key = {key: d for d, key in disclosures.items()}
+    pairs: dict[str, set[str]] = {}
+    for s in store.ox.query(f"""SELECT DISTINCT ?doc ?year ?d WHERE {{
+            ?change <{bkg}figureKind> <{uris.concept("figure-kind", "change")}> ; <{bkg}referenceYear> ?year ;
+                    <{_DCT}isPartOf> ?doc . ?doc a <{bkg}SourceDocument> ; <{_DCT}isPartOf> ?d }}""",
+                            **union):  # type: ignore[union-attr,arg-type]
+        own = disclosures.get(s["d"].value)  # type: ignore[index]
+        earlier = by_key.get((own[0], s["year"].value, own[2])) if own else None  # type: ignore[index]
+        if earlier is not None and earlier != s["d"].value:  # type: ignore[index]
+            pairs.setdefault(s["doc"].value, set()).update(parts.get(earlier, []))  # type: ignore[index]
+    return {doc: sorted(earlier) for doc, earlier in sorted(pairs.items()) if earlier}
+
+
+def year_on_year(store: Store, documents: Sequence[str] | None = None) -> dict[str, list[Finding]]:
+    """The year-on-year shapes (``YEAR_ON_YEAR_FILE``) over the union of ``store``'s graphs: for every document of
+    :func:`year_on_year_pairs` (or of those, the ``documents`` named), its findings (possibly none), located and
+    sorted. A finding's focus is a change statement of the document; its ``sh:value``, the figure of the earlier
+    document it was compared with."""
+    pairs = year_on_year_pairs(store)
+    wanted = [doc for doc in pairs if documents is None or doc in documents]
+    out: dict[str, list[Finding]] = {doc: [] for doc in wanted}
+    if not wanted:
+        return out
+    findings = run_catalogue(store, catalogue(load_shapes([YEAR_ON_YEAR_FILE])), None)
+    for finding in locate(store, findings, None):
+        doc = next((d for d in wanted if finding.focus.startswith(d + "/")), None)
+        if doc is not None:
+            out[doc].append(finding)
+    return {doc: sorted_findings(found) for doc, found in out.items()}
+
+
 def check_datacube_integrity(store: Store) -> list[Finding]:
     """IC-1 … IC-21 over the union of all graphs of the store."""
     findings: list[Finding] = []
@@ -850,9 +899,12 @@ def _focus_term(focus: str) -> ox.NamedNode | ox.BlankNode:
     return ox.BlankNode(focus) if re.fullmatch(r"[A-Za-z0-9_-]+", focus) else ox.NamedNode(focus)
 
 
-def report_triples(findings: Sequence[Finding], document_iri: str) -> list[ox.Triple]:
-    """The findings as a ``sh:ValidationReport`` (IRI ``uris.validation_graph(document_iri)``)."""
-    report = ox.NamedNode(uris.validation_graph(document_iri))
+def report_triples(findings: Sequence[Finding], document_iri: str, report_iri: str | None = None,
+                   derived_from: Sequence[str] = ()) -> list[ox.Triple]:
+    """The findings as a ``sh:ValidationReport``: IRI ``report_iri``, by default ``uris.validation_graph(
+    document_iri)``; derived from the document and the ``derived_from`` documents (a year-on-year report's
+    earlier documents)."""
+    report = ox.NamedNode(report_iri or uris.validation_graph(document_iri))
     doc = ox.NamedNode(document_iri)
 
     def sh(name: str) -> ox.NamedNode:
@@ -867,6 +919,7 @@ def report_triples(findings: Sequence[Finding], document_iri: str) -> list[ox.Tr
         ),
         ox.Triple(report, ox.NamedNode(_PROV + "wasDerivedFrom"), doc),
         ox.Triple(report, ox.NamedNode(_DCT + "subject"), doc),
+        *(ox.Triple(report, ox.NamedNode(_PROV + "wasDerivedFrom"), ox.NamedNode(d)) for d in derived_from),
     ]
     for finding in findings:
         node = ox.NamedNode(result_iri(report.value, finding))
@@ -914,14 +967,16 @@ def _figure_triples(result: ox.NamedNode, values: dict[str, Decimal | str]) -> l
 
 
 def stored_findings(store: Store, document_iri: str) -> list[Finding]:
-    """A loaded document's findings as its stored report graph holds them (no shape is run), located
-    in its tables like :func:`validate_graph`'s; ``[]`` if the document has no report."""
-    report = uris.validation_graph(document_iri)
+    """A loaded document's findings as its stored report graphs hold them (no shape is run): its own report and
+    its year-on-year report (:func:`year_on_year`), located in its tables like :func:`validate_graph`'s; ``[]`` if
+    the document has no report."""
+    reports = f"<{uris.validation_graph(document_iri)}> <{uris.year_on_year_graph(document_iri)}>"
     bkg = uris.vocab()
     results: dict[str, dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]] = {}
     for s in store.ox.query(f"""
-        SELECT ?r ?rule ?severity ?focus ?shape ?value ?path ?en ?zh WHERE {{ GRAPH <{report}> {{
-          <{report}> <{_SH}result> ?r .
+        SELECT ?r ?rule ?severity ?focus ?shape ?value ?path ?en ?zh WHERE {{ VALUES ?report {{ {reports} }}
+          GRAPH ?report {{
+          ?report <{_SH}result> ?r .
           ?r <{_SH}focusNode> ?focus ; <{_SH}resultSeverity> ?severity ; <{_DCT}identifier> ?rule .
           OPTIONAL {{ ?r <{_SH}sourceShape> ?shape }}
           OPTIONAL {{ ?r <{_SH}value> ?value }}
@@ -931,8 +986,8 @@ def stored_findings(store: Store, document_iri: str) -> list[Finding]:
         results[s["r"].value] = {v: s[v] for v in ("rule", "severity", "focus", "shape", "value", "path", "en", "zh")}
     figures: dict[str, dict[str, Decimal | str]] = {r: {} for r in results}
     for s in store.ox.query(f"""
-        SELECT ?r ?name ?v WHERE {{ GRAPH <{report}> {{
-          <{report}> <{_SH}result> ?r . ?r <{bkg}comparedFigure> ?f .
+        SELECT ?r ?name ?v WHERE {{ VALUES ?report {{ {reports} }} GRAPH ?report {{
+          ?report <{_SH}result> ?r . ?r <{bkg}comparedFigure> ?f .
           ?f <{bkg}figureName> ?name ; <{bkg}figureOrder> ?order ; <{RDF.value}> ?v }} }} ORDER BY ?r ?order"""):  # type: ignore[union-attr]
         figures[s["r"].value][s["name"].value] = figure(s["v"])
 

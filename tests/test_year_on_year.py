@@ -1,0 +1,238 @@
+"""A change a text states against the year before, checked against the figure the same department published for
+that year (rule R50 across documents: ``shapes/year-on-year.ttl``, ``validate.year_on_year``,
+``pipeline.refresh_year_on_year``).
+
+On the corpus, seven documents state changes against a year whose disclosure by the same department is in the
+corpus too (江苏 人大 2018, 2019; 检察院 2018; 委办 2018, 2019; 政协 2018; 上海 万里街道 2024). Of their 108 changes
+with a figure of the earlier text to compare with, 106 agree exactly; the two others are real inconsistencies,
+both in 江苏省人民检察院 2018, each checked on the pages:
+
+* paragraph 28.25 “1．因公出国（境）费预算支出 100 万元，与上年预算数相等。”: the 2017 budget states 110 万元
+  (paragraphs 22.16 “因公出国（境）费支出 110 万元” and 22.20 “1．因公出国（境）费预算支出 110 万元”);
+* paragraph 28.2 “一般公共预算财政拨款支出预算 21,940.96 万元，与上年相比增加 3,958.98 万元”: the 2017
+  budget states 17,981.68 万元, so the increase is 3,959.28 万元 — as the same 2018 text says of its 一般公共预算收入
+  (“与上年相比增加 3,959.28 万元”).
+
+Neither is visible within one document: the 2018 text does not restate the 2017 figures.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+import rdflib
+from rdflib.namespace import PROV, SH
+
+from budgetkg import uris, validate
+from budgetkg.app import create_app
+from budgetkg.pipeline import DocumentReport, build, drop_documents, process
+from budgetkg.store import Store
+from tests._server import LiveServer
+from tests.conftest import CORPUS
+from tests.test_cli import BIN, run
+from tests.test_validate import _fast_results, _pyshacl_results, _retarget
+
+PROCURATORATE = CORPUS / "jiangsu" / "江苏省人民检察院"
+EARLIER = PROCURATORATE / "2017年省检察院部门预算.pdf"
+LATER = PROCURATORATE / "2018年省检察院部门预算公开.pdf"
+corpus = pytest.mark.skipif(not PROCURATORATE.exists(), reason=f"corpus not found at {CORPUS}")
+RULE = "R50-previous-document"
+SHAPES = validate.load_shapes([validate.YEAR_ON_YEAR_FILE])
+
+
+def _short(iri: str) -> str:
+    """A statement IRI as its paragraph key and ordinal ("28.25/figure/2")."""
+    return iri.rpartition("/paragraph/")[2]
+
+
+def _rows(findings: list[validate.Finding]) -> list[tuple[object, ...]]:
+    return [(f.severity, _short(f.focus), _short(str(f.values["value"])), f.values["currentShown"],
+             f.values["previous"], f.values["expected"], f.values["change"], f.values["diff"], f.values["envelope"],
+             f.values["unitText"], f.values["previousFile"]) for f in findings if f.rule == RULE]
+
+
+#: The two findings, with their figures (in 万元): current, previous, current − previous, the stated change,
+#: diff, envelope; the figure of the 2017 text each is compared with (sh:value).
+EXPECTED = [
+    ("Violation", "28.2/figure/2", "21.13/figure/1", Decimal("21940.96"), Decimal("17981.68"), Decimal("3959.28"),
+     Decimal("3958.98"), Decimal("0.3"), Decimal("0.015"), "万元", EARLIER.name),
+    ("Violation", "28.25/figure/2", "22.16/figure/1", Decimal("100"), Decimal("110"), Decimal("-10"), Decimal("0"),
+     Decimal("-10"), Decimal("1"), "万元", EARLIER.name),
+]
+
+
+def _file_pairs(store: Store, reports: dict[str, DocumentReport]) -> dict[str, list[str]]:
+    name = {r.iri: n for n, r in reports.items()}
+    return {name[doc]: [name[e] for e in earlier] for doc, earlier in validate.year_on_year_pairs(store).items()}
+
+
+@corpus
+def test_pairs_on_the_corpus(corpus_build: tuple[Store, dict[str, DocumentReport]]) -> None:
+    """Which documents are compared with which: same department, same phase, the year their changes name."""
+    store, reports = corpus_build
+    assert _file_pairs(store, reports) == {
+        "2024_上海市普陀区万里街道办事处_部门预算.pdf": ["2023_上海市普陀区万里街道办事处_部门预算.pdf"],
+        "省人大办公厅2018预算公开.pdf": ["江苏省人大办公厅2017年度预算公开.pdf"],
+        "江苏省人大常委会2019年度部门预算公开.pdf": ["省人大办公厅2018预算公开.pdf"],
+        "2018年省检察院部门预算公开.pdf": ["2017年省检察院部门预算.pdf"],
+        "江苏省委办公厅2018年度部门预算公开文件.pdf": [
+            "江苏省委办公厅2017年部门预算.pdf", "江苏省委办公厅2017年预算公开表格.pdf"],
+        "江苏省委办公厅2019年度部门预算公开文件.pdf": [
+            "江苏省委办公厅2018年度部门预算公开文件.pdf", "江苏省委办公厅2018年度部门预算公开表.pdf"],
+        "江苏省政协办公厅2018年度部门预算.pdf": ["江苏省政协办公厅2017年度部门预算.pdf", "2017年度部门预算公开表.pdf"],
+    }
+
+
+@corpus
+def test_exact_findings_on_the_corpus(corpus_build: tuple[Store, dict[str, DocumentReport]]) -> None:
+    """Every corpus document's stored year-on-year findings: the two of 检察院 2018, nothing anywhere else; the
+    build's report counts them."""
+    store, reports = corpus_build
+    found = {name: _rows(validate.stored_findings(store, r.iri)) for name, r in reports.items() if r.iri}
+    assert {name: rows for name, rows in found.items() if rows} == {LATER.name: EXPECTED}
+    assert reports[LATER.name].year_on_year == {"Violation": 2}
+    assert reports["江苏省委办公厅2019年度部门预算公开文件.pdf"].year_on_year == {}
+    assert reports[EARLIER.name].year_on_year is None
+
+
+def _independent_comparison(store: Store) -> tuple[dict[str, int], set[str]]:
+    """The changes compared (per document) and those no figure of the earlier text agrees with, computed here from
+    the statements' plain properties, without the shapes: a change of an amount, against the earlier documents'
+    amounts of the same indicator and item label."""
+    bkg = uris.vocab()
+    figures = {}
+    for s in store.ox.query(f"""SELECT ?s ?kind ?doc ?ind ?label ?yuan ?signed ?of WHERE {{
+            ?s a <{bkg}NarrativeFigure> ; <{bkg}figureKind> ?kind ; <http://purl.org/dc/terms/isPartOf> ?doc ;
+               <{bkg}indicator> ?ind ; <{bkg}amountInYuan> ?yuan .
+            OPTIONAL {{ ?s <{bkg}itemLabel> ?label }} OPTIONAL {{ ?s <{bkg}signedAmountInYuan> ?signed }}
+            OPTIONAL {{ ?s <{bkg}changeOf> ?of }} }}""", use_default_graph_as_union=True):  # type: ignore[union-attr]
+        figures[s["s"].value] = (s["kind"].value.rpartition("/")[2], s["doc"].value, s["ind"].value,  # type: ignore[index]
+                                 s["label"].value if s["label"] else "", Decimal(s["yuan"].value),  # type: ignore[index]
+                                 Decimal(s["signed"].value) if s["signed"] else None,  # type: ignore[index]
+                                 s["of"].value if s["of"] else None)  # type: ignore[index]
+    amounts: dict[tuple[str, str, str], list[Decimal]] = defaultdict(list)
+    for kind, doc, ind, label, yuan, _signed, _of in figures.values():
+        if kind == "amount":
+            amounts[(doc, ind, label)].append(yuan)
+    pairs = validate.year_on_year_pairs(store)
+    compared: dict[str, int] = defaultdict(int)
+    disagreeing = set()
+    for iri, (kind, doc, _ind, _label, _yuan, signed, of) in figures.items():
+        if kind != "change" or doc not in pairs or of is None or figures[of][0] != "amount":
+            continue
+        _k, _d, ind, label, current, _s, _o = figures[of]
+        previous = [y for earlier in pairs[doc] for y in amounts[(earlier, ind, label)]]
+        if previous:
+            compared[doc] += 1
+            if not any(current - p == signed for p in previous):
+                disagreeing.add(iri)
+    return dict(compared), disagreeing
+
+
+@corpus
+def test_every_other_compared_change_agrees(corpus_build: tuple[Store, dict[str, DocumentReport]]) -> None:
+    """108 changes have a figure of the earlier text to be compared with; 106 agree exactly with one (silent), the
+    two that agree with none are exactly the findings."""
+    store, reports = corpus_build
+    compared, disagreeing = _independent_comparison(store)
+    name = {r.iri: n for n, r in reports.items()}
+    assert {name[doc]: n for doc, n in compared.items()} == {
+        "2024_上海市普陀区万里街道办事处_部门预算.pdf": 11, "省人大办公厅2018预算公开.pdf": 9,
+        "江苏省人大常委会2019年度部门预算公开.pdf": 25, "2018年省检察院部门预算公开.pdf": 11,
+        "江苏省委办公厅2018年度部门预算公开文件.pdf": 16, "江苏省委办公厅2019年度部门预算公开文件.pdf": 22,
+        "江苏省政协办公厅2018年度部门预算.pdf": 14,
+    }
+    found = validate.year_on_year(store)
+    assert {f.focus for findings in found.values() for f in findings} == disagreeing
+    assert sorted(_short(f) for f in disagreeing) == ["28.2/figure/2", "28.25/figure/2"]
+
+
+@pytest.fixture(scope="module")
+def later_first(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, str, str]:
+    """The 2018 document loaded before the 2017 one, in two builds: (store, 2018 IRI, 2017 IRI)."""
+    store = Store(tmp_path_factory.mktemp("yoy") / "store")
+    [later] = build(store, [LATER])
+    assert later.year_on_year is None  # nothing to compare with yet
+    assert uris.year_on_year_graph(later.iri or "") not in store.graph_names()
+    [earlier] = build(store, [EARLIER])
+    assert earlier.year_on_year is None and earlier.iri and later.iri
+    return store, later.iri, earlier.iri
+
+
+@corpus
+def test_loading_the_earlier_year_second_reports_on_the_later(later_first: tuple[Store, str, str]) -> None:
+    store, later, earlier = later_first
+    assert _rows(validate.stored_findings(store, later)) == EXPECTED
+    # the report: its own graph, derived from both documents, each result's sh:value the 2017 figure
+    graph = rdflib.Graph()
+    for q in store.quads(uris.year_on_year_graph(later)):
+        graph.add((rdflib.URIRef(q.subject.value), rdflib.URIRef(q.predicate.value),
+                   rdflib.URIRef(q.object.value) if q.object.__class__.__name__ == "NamedNode"
+                   else rdflib.Literal(q.object.value)))
+    report = rdflib.URIRef(uris.year_on_year_graph(later))
+    assert set(graph.objects(report, PROV.wasDerivedFrom)) == {rdflib.URIRef(later), rdflib.URIRef(earlier)}
+    values = {str(graph.value(r, SH.value)) for r in graph.objects(report, SH.result)}
+    assert {_short(v) for v in values} == {"21.13/figure/1", "22.16/figure/1"}
+    assert all(v.startswith(earlier + "/paragraph/") for v in values)
+    # the 2017 document's own report is untouched: its changes are against 2016, not loaded
+    assert not [f for f in validate.stored_findings(store, earlier) if f.rule == RULE]
+
+
+@corpus
+def test_the_document_page_shows_the_year_on_year_report(later_first: tuple[Store, str, str]) -> None:
+    store, later, _earlier = later_first
+    path = "/" + later.removeprefix(uris.base_iri())
+    with LiveServer(create_app(store)) as url, httpx.Client(base_url=url, timeout=30) as client:
+        page = client.get(path, headers={"Accept": "text/html"})
+        assert page.status_code == 200
+        assert f'<a href="{path}/validation/year-on-year">' in page.text
+        assert "与上年公开数核对" in page.text and "— 2 finding(s).</p>" in page.text
+        assert "“与上年预算数相等”：本年 100 − 上年公开数 110 = -10万元 ≠ 所述增减 0万元" in page.text
+        turtle = client.get(path + "/validation/year-on-year", headers={"Accept": "text/turtle"})
+        assert turtle.status_code == 200
+        graph = rdflib.Graph().parse(data=turtle.text, format="turtle")
+        assert len(set(graph.subjects(rdflib.RDF.type, SH.ValidationResult))) == 2
+
+
+@corpus
+def test_dropping_the_earlier_year_removes_the_report(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    later, earlier = build(store, [LATER, EARLIER])
+    assert later.year_on_year == {"Violation": 2} and later.iri and earlier.iri
+    drop_documents(store, [earlier.iri])
+    assert uris.year_on_year_graph(later.iri) not in store.graph_names()
+    assert not [f for f in validate.stored_findings(store, later.iri) if f.rule == RULE]
+
+
+@corpus
+def test_validate_names_both_files(tmp_path: Path) -> None:
+    """``budgetkg validate`` on the two files, nothing loaded: the same two findings, in its CSV."""
+    assert BIN.exists()
+    result = run("validate", "--format", "csv", str(EARLIER), str(LATER), store=tmp_path / "none")
+    rows = [line for line in result.stdout.splitlines() if f",{RULE}," in line]
+    assert [(r.split(",")[0], r.split(",")[2], _short(r.split(",")[3])) for r in rows] == [
+        (LATER.name, "Violation", "28.2/figure/2"), (LATER.name, "Violation", "28.25/figure/2")]
+
+
+@corpus
+def test_fast_path_equals_pyshacl() -> None:
+    """pyshacl runs the two shapes over the two documents' union graph, on the changes of the 2018 text that have a
+    2017 figure to compare with (and two that have none); the fast path's results are the same."""
+    (first, _), (second, _) = process(EARLIER), process(LATER)
+    store = Store.scratch({first.iri: first.triples, second.iri: second.triples,
+                           uris.shared_graph(): list(dict.fromkeys([*first.shared, *second.shared]))})
+    graphs = [first.iri, second.iri, uris.ontology_graph(), uris.codelists_graph(), uris.shared_graph()]
+    foci = [second.iri + "/paragraph/" + key for key in (
+        "28.2/figure/2", "28.25/figure/2",  # the findings
+        "24.25/figure/2", "29.8/figure/1", "29.15/figure/2",  # agreeing: 项目支出 +40, 公务接待费 −40.05, 培训费 一致
+        "26.15/figure/1",  # a 项 with no 2017 figure of its path (一般行政管理事务)
+    )] + [first.iri + "/paragraph/22.20/figure/2"]  # a 2017 change (出国费 相等): 2016 is not loaded
+    shapes = _retarget(SHAPES, foci)
+    reference = _pyshacl_results(validate._to_rdflib(store, graphs), shapes)
+    assert _fast_results(store, shapes, graphs) == reference
+    assert sorted((severity, _short(focus)) for _shape, severity, focus, *_ in reference) == [
+        ("Violation", "28.2/figure/2"), ("Violation", "28.25/figure/2")]
