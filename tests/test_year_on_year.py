@@ -18,6 +18,7 @@ Neither is visible within one document: the 2018 text does not restate the 2017 
 
 from __future__ import annotations
 
+import gzip
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +31,7 @@ from rdflib.namespace import PROV, SH
 
 from budgetkg import uris, validate
 from budgetkg.app import create_app
+from budgetkg.dumps import document_dumps
 from budgetkg.pipeline import DocumentReport, build, drop_documents, process
 from budgetkg.store import Store
 from tests._server import LiveServer
@@ -221,6 +223,12 @@ def test_the_document_page_shows_the_year_on_year_report(later_first: tuple[Stor
         assert turtle.status_code == 200
         graph = rdflib.Graph().parse(data=turtle.text, format="turtle")
         assert len(set(graph.subjects(rdflib.RDF.type, SH.ValidationResult))) == 2
+        # the document's N-Quads dump carries both its reports
+        dump = client.get(document_dumps("/", later)["nq.gz"])
+        assert dump.status_code == 200
+        quads = ox.Dataset(ox.parse(gzip.decompress(dump.content), format=ox.RdfFormat.N_QUADS))
+        assert {q.graph_name.value for q in quads} == {
+            later, uris.validation_graph(later), uris.year_on_year_graph(later)}
 
 
 @corpus

@@ -1,7 +1,7 @@
 """Streamed, gzipped dumps: the whole store and one per source document.
 
 ``all.{nq,trig,ttl}.gz`` hold every graph (Turtle: their union as triples);
-``{document}.nq.gz`` a document graph with its validation graph, ``{document}.ttl.gz`` the
+``{document}.nq.gz`` a document graph with its validation graphs, ``{document}.ttl.gz`` the
 document graph alone. Memory stays flat whatever the store size: quads are serialised in
 batches on one producer thread and gzipped chunks cross a bounded queue.
 """
@@ -58,7 +58,7 @@ def dump_files(store: Store, root: str) -> list[dict[str, str]]:
     for doc in store.documents():
         slug = document_slug(doc.iri)
         for ext, url in document_dumps(root, doc.iri).items():
-            content = "document graph + its validation graph" if ext == "nq.gz" else "document graph"
+            content = "document graph + its validation graphs" if ext == "nq.gz" else "document graph"
             label = DUMP_FORMATS[ext][1]
             files.append({"name": f"{slug}.{ext}", "url": url, "format": label, "content": content})
             files[-1]["document"] = doc.iri
@@ -81,8 +81,9 @@ def dump_target(store: Store, name: str) -> tuple[list[str] | None, ox.RdfFormat
     for doc in store.documents():
         if document_slug(doc.iri) == stem:
             graphs = [doc.iri]
-            if ext == "nq.gz" and uris.validation_graph(doc.iri) in store.graph_names():
-                graphs.append(uris.validation_graph(doc.iri))
+            if ext == "nq.gz":  # with its reports: its own, and against its department's previous year
+                graphs += [g for g in (uris.validation_graph(doc.iri), uris.year_on_year_graph(doc.iri))
+                           if g in store.graph_names()]
             return graphs, fmt
     return None
 
