@@ -167,13 +167,8 @@ def validate(
         from budgetkg.pipeline import validate_stored
 
         st = open_store(store, read_only=True)
-        if rerun:
-            yearly = v.year_on_year(st)
-            groups = [(doc.file_name or doc.iri, doc.iri,
-                       v.sorted_findings(validate_stored(st, doc.iri) + yearly.get(doc.iri, [])))
-                      for doc in st.documents()]
-        else:
-            groups = [(doc.file_name or doc.iri, doc.iri, v.stored_findings(st, doc.iri)) for doc in st.documents()]
+        findings_of = validate_stored if rerun else v.stored_findings
+        groups = [(doc.file_name or doc.iri, doc.iri, findings_of(st, doc.iri)) for doc in st.documents()]
     if fmt == "turtle":
         triples = [t for _, iri, findings in groups for t in v.report_triples(findings, iri)]
         ox.serialize(triples, sys.stdout.buffer, format=ox.RdfFormat.TURTLE)

@@ -154,15 +154,17 @@ def validate_pair(narrative: DocumentTriples, tables: DocumentTriples | None,
 
 def validate_stored(store: Store, document_iri: str) -> list[Finding]:
     """A loaded document's findings as the current shapes give them (a narrative read against
-    its tables file when that is loaded too)."""
+    its tables file when that is loaded too), with its year-on-year findings (``validate.year_on_year``)."""
     from budgetkg import validate
 
     partner = partner_of(document_iri)
     narrative = stored_document(store, document_iri) if document_iri.endswith("/narrative") else None
     tables = stored_document(store, partner) if narrative is not None and partner else None
     if narrative is not None and tables is not None:
-        return validate_pair(narrative, tables)[1]
-    return validate.validate_graph(store, document_iri)
+        own = validate_pair(narrative, tables)[1]
+    else:
+        own = validate.validate_graph(store, document_iri)
+    return validate.sorted_findings(own + validate.year_on_year(store, [document_iri]).get(document_iri, []))
 
 
 def pair_findings(mapped: list[MappedDocument], findings: list[list[Finding]]) -> list[list[Finding]]:
