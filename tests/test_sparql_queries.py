@@ -16,6 +16,7 @@ import pytest
 
 from budgetkg.config import DEFAULT_BASE_IRI, SPARQL_DIR, base_iri
 from budgetkg.store import Store
+from tests.conftest import CORPUS
 
 D = Decimal
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -278,7 +279,6 @@ def test_year_on_year_changes_with_a_stated_previous_budget() -> None:
     # 增加498.72万元，增长5.77%。"
     from budgetkg import uris
     from budgetkg.pipeline import process
-    from tests.conftest import CORPUS
 
     path = CORPUS / "jiangsu" / "江苏省政协办公厅" / "江苏省政协办公厅2017年度部门预算.pdf"
     if not path.exists():
@@ -289,3 +289,27 @@ def test_year_on_year_changes_with_a_stated_previous_budget() -> None:
     assert [row[:12] for row in rows] == [
         ("江苏省政协办公厅", 2017, "支出合计", None, None, "increase", D("498.72"), D("498.72"), 2016, D("8648.07"),
          "previous-budget", "万元")]
+
+
+def test_changes_against_last_years_publication(
+        sample_store: Store, corpus_build: tuple[Store, dict[str, object]]) -> None:
+    """Two publications of a department joined by its IRI: on the sample (one document) nothing; on the corpus,
+    73 comparisons of a stated change of a total with the figure the department published the year before, all
+    but three computed from it (the three worked out by hand from the pages): 检察院 2018's 一般公共预算拨款支出
+    21,940.96 − 17,981.68 = 3,959.28, stated 3,958.98 (0.30 万元 = 3,000 元); its 因公出国（境）费 100 “与上年预算数
+    相等”, 2017: 110; its 基本支出 13,994.31 − 1,670.85 = 12,323.46, which 2017 states once as 12,323.46 (that row:
+    difference 0) and once as 12,323.48 (this row: −200 元)."""
+    assert run(sample_store, "18-changes-against-last-years-publication") == []
+    if not CORPUS.exists():
+        pytest.skip(f"corpus not found at {CORPUS}")
+    store, _reports = corpus_build
+    rows = run(store, "18-changes-against-last-years-publication")
+    assert len(rows) == 73
+    assert [row for row in rows if row[-1] != 0] == [
+        ("江苏省人民检察院", 2018, "一般公共预算拨款支出", D("21940.96"), D("3958.98"), 2017, D("17981.68"),
+         "2017年省检察院部门预算.pdf", D("3000")),
+        ("江苏省人民检察院", 2018, "因公出国（境）费", D("100"), D("0"), 2017, D("110"), "2017年省检察院部门预算.pdf",
+         D("-100000")),
+        ("江苏省人民检察院", 2018, "基本支出", D("13994.31"), D("1670.85"), 2017, D("12323.48"),
+         "2017年省检察院部门预算.pdf", D("-200")),
+    ]
