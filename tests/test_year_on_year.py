@@ -301,3 +301,31 @@ def test_a_code_renamed_between_the_years_is_not_compared() -> None:
             <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> ?name }}""", use_default_graph_as_union=True)}
     assert printed == {("2017", "公诉和审判监督"), ("2018", "公诉、审判、侦查、执行等检察监督支出")}
     assert [_short(f.focus) for f in validate.year_on_year(store)[second.iri]] == ["28.2/figure/2", "28.25/figure/2"]
+
+
+@corpus
+def test_a_subject_the_earlier_text_does_not_state_is_compared_with_its_table() -> None:
+    """检察院 2018 “一般行政管理事务（项）支出 3,666 万元，与上年相比增加 21.8 万元”: the 2017 text states no
+    一般行政管理事务; its 一般公共预算支出预算表 prints 2040402 3,644.20 (3,666 − 21.8). Altered to 3,654.20, that cell
+    is the earlier figure: one Violation (diff −10, envelope 0.5 + 0.05 + 0.005: 3,666 is printed without decimals),
+    its sh:value the cell, its span the table, code and printed value."""
+    from tests.conftest import process_edited
+
+    first, _ = process_edited(EARLIER, {}, cells={("八、一般公共预算支出预算表", 6, 2): ("3,644.20", "3,654.20")})
+    second, _ = process(LATER)
+    store = Store.scratch({first.iri: first.triples, second.iri: second.triples,
+                           uris.shared_graph(): list(dict.fromkeys([*first.shared, *second.shared]))})
+    found = [f for f in validate.year_on_year(store)[second.iri] if _short(f.focus) not in ("28.2/figure/2",
+                                                                                         "28.25/figure/2")]
+    assert [(f.severity, _short(f.focus), f.values["value"], f.values["previous"], f.values["expected"],
+             f.values["change"], f.values["diff"], f.values["envelope"], f.values["previousSpan"]) for f in found] == [
+        ("Violation", "26.15/figure/1",
+         first.iri + "/table/general-public-budget-expenditure/obs/functional-2040402/amount",
+         Decimal("3654.2"), Decimal("11.8"), Decimal("21.8"), Decimal("-10"), Decimal("0.555"),
+         "八、一般公共预算支出预算表 2040402 3,654.20")]
+    # pyshacl gives the same on it (a table cell as sh:value) and on a 2018 change compared by code
+    graphs = [first.iri, second.iri, uris.ontology_graph(), uris.codelists_graph(), uris.shared_graph()]
+    shapes = _retarget(SHAPES, [second.iri + "/paragraph/26.15/figure/1", second.iri + "/paragraph/26.11/figure/1"])
+    reference = _pyshacl_results(validate._to_rdflib(store, graphs), shapes)
+    assert _fast_results(store, shapes, graphs) == reference
+    assert [(severity, _short(focus)) for _shape, severity, focus, *_ in reference] == [("Violation", "26.15/figure/1")]
