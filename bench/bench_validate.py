@@ -104,6 +104,17 @@ against 615.4 s / 18.2 GiB with 147 checks before IC-12's hashing and the class-
 the 100 k time above (34.73 s) for ×10 the size: growth is not linear from 100 k to 1 M (×13.5 before), and the
 time is ~10× the 60 s target.
 
+Later the same session, 100 k and 1 M in one run with ``-v``, nothing else running (load 1–2 from the bench alone):
+
+    100,000 obs     25.12 s  3,981 obs/s   peak RSS 1.9 GiB    (one check at a time: 49.0 s)
+    999,913 obs    440.41 s  2,270 obs/s   peak RSS 12.9 GiB   size ×10.0, time ×17.5   (one at a time: 793.4 s)
+
+One check at a time, 100 k → 1 M: R08-table-total 4.22 → 233.82 s (×55: the superlinear one, over half of the
+1 M total), IC-12 8.62 → 119.91 s (×13.9), IC-19 3.09 → 34.09 s, R08-functional-hierarchy 3.09 → 33.11 s,
+R28-expenditure-vs-general-budget 2.30 → 23.79 s, R01-balance 1.97 → 18.99 s; the S02 core constraints ~1.0 → ~14.6 s
+each. R08-table-total (its correlated FILTER EXISTS and the OPTIONAL summing every 类 observation of the data set,
+per total cell) is the next to rewrite.
+
 The 60 s target at 1 M is out of this engine's reach: at 1 M, one thread, joining every observation with four
 of its properties takes 6.9–7.0 s and with its dimension values through its DSD (5 M pairs) 19.7–25.3 s, and
 55 of the 141 checks read every observation or row (IC-12's candidate search reads the pairs three times). See
