@@ -159,7 +159,7 @@ def validate(
         # a department's documents of consecutive years named together: the changes against the earlier figures
         yearly = v.year_on_year(Store.scratch(
             {uris.shared_graph(): list(dict.fromkeys(t for m in documents for t in m.shared))}
-            | {m.iri: m.triples for m in documents}))
+            | {m.iri: m.triples for m in documents})) if len(documents) > 1 else {}
         groups = [(name, m.iri, v.sorted_findings(found + yearly.get(m.iri, [])))
                   for name, m, found in zip(names, documents, paired, strict=True)]
         failed = failed or any(not p.exists() for p in paths)
@@ -167,8 +167,12 @@ def validate(
         from budgetkg.pipeline import validate_stored
 
         st = open_store(store, read_only=True)
-        findings_of = validate_stored if rerun else v.stored_findings
-        groups = [(doc.file_name or doc.iri, doc.iri, findings_of(st, doc.iri)) for doc in st.documents()]
+        if rerun:  # the year-on-year shapes run once over the store, not once per document
+            yearly = v.year_on_year(st)
+            groups = [(doc.file_name or doc.iri, doc.iri, validate_stored(st, doc.iri, yearly))
+                      for doc in st.documents()]
+        else:
+            groups = [(doc.file_name or doc.iri, doc.iri, v.stored_findings(st, doc.iri)) for doc in st.documents()]
     if fmt == "turtle":
         triples = [t for _, iri, findings in groups for t in v.report_triples(findings, iri)]
         ox.serialize(triples, sys.stdout.buffer, format=ox.RdfFormat.TURTLE)

@@ -837,13 +837,16 @@ def _flat_change(flat: re.Match[str], amount: _Raw, subject: int) -> _Raw:
                 amount.label, "flat", flat.group("ref"), subject, headings=amount.headings)
 
 
+_COMMA = re.compile(r"[，,]\s*")
+
+
 def _reason_tail(text: str, at: int, hi: int) -> bool:
     """Whether ``text[at:hi]``, the rest of a sentence after a flat clause, is nothing or a reason clause after a
     comma ("比2022年预算持平，主要原因是公务接待费保持不变。", 万里街道 2023): the reason is the flat clause's, the
     sentence states nothing else."""
     if _SENTENCE_TAIL.fullmatch(text, at, hi):
         return True
-    comma = re.compile(r"[，,]\s*").match(text, at, hi)
+    comma = _COMMA.match(text, at, hi)
     if comma is None:
         return False
     clause_end = min((i for i in (text.find(ch, comma.end(), hi) for ch in "，,") if i >= 0), default=hi)

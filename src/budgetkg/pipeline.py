@@ -13,7 +13,8 @@ and report are rebuilt in the same transaction; dropping the tables rebuilds the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -152,9 +153,11 @@ def validate_pair(narrative: DocumentTriples, tables: DocumentTriples | None,
     return own + links, validate.sorted_findings(findings)
 
 
-def validate_stored(store: Store, document_iri: str) -> list[Finding]:
+def validate_stored(store: Store, document_iri: str,
+                    yearly: Mapping[str, list[Finding]] | None = None) -> list[Finding]:
     """A loaded document's findings as the current shapes give them (a narrative read against
-    its tables file when that is loaded too), with its year-on-year findings (``validate.year_on_year``)."""
+    its tables file when that is loaded too), with its year-on-year findings (``validate.year_on_year``;
+    ``yearly``: those of the store's documents, when already found for them all)."""
     from budgetkg import validate
 
     partner = partner_of(document_iri)
@@ -164,7 +167,9 @@ def validate_stored(store: Store, document_iri: str) -> list[Finding]:
         own = validate_pair(narrative, tables)[1]
     else:
         own = validate.validate_graph(store, document_iri)
-    return validate.sorted_findings(own + validate.year_on_year(store, [document_iri]).get(document_iri, []))
+    if yearly is None:
+        yearly = validate.year_on_year(store, [document_iri])
+    return validate.sorted_findings(own + yearly.get(document_iri, []))
 
 
 def pair_findings(mapped: list[MappedDocument], findings: list[list[Finding]]) -> list[list[Finding]]:
@@ -230,8 +235,7 @@ def build(store: Store, paths: Iterable[str | Path],
             else:
                 report_graph = uris.validation_graph(narrative.iri)
                 graphs[report_graph] = validate.report_triples(narrative_findings, narrative.iri)
-        for f in findings:
-            report.findings[f.severity] = report.findings.get(f.severity, 0) + 1
+        report.findings = dict(Counter(f.severity for f in findings))
         graphs[uris.validation_graph(mapped.iri)] = validate.report_triples(findings, mapped.iri)
         # one transaction; replaces the previous version's shared contribution (the narrative
         # rebuilt beside it keeps its own: links are in its graph)
@@ -240,9 +244,7 @@ def build(store: Store, paths: Iterable[str | Path],
     yearly = refresh_year_on_year(store)
     for report in reports:
         if report.iri in yearly:
-            report.year_on_year = {}
-            for f in yearly[report.iri]:
-                report.year_on_year[f.severity] = report.year_on_year.get(f.severity, 0) + 1
+            report.year_on_year = dict(Counter(f.severity for f in yearly[report.iri]))
     return reports
 
 
@@ -258,14 +260,14 @@ def refresh_year_on_year(store: Store) -> dict[str, list[Finding]]:
     from budgetkg import validate
 
     pairs = validate.year_on_year_pairs(store)
-    found = validate.year_on_year(store)
+    found = validate.year_on_year(store, pairs=pairs)
     graphs: dict[str, list[ox.Triple]] = {
         uris.year_on_year_graph(doc): validate.report_triples(findings, doc, uris.year_on_year_graph(doc),
                                                               pairs[doc])
         for doc, findings in found.items()
     }
-    stale = {g for g in store.graph_names() if g.endswith("/validation/year-on-year")} - set(graphs)
-    graphs.update({g: [] for g in stale})
+    existing = {uris.year_on_year_graph(d.iri) for d in store.documents()} & set(store.graph_names())
+    graphs.update({g: [] for g in existing - set(graphs)})
     if graphs:
         store.replace_graphs(graphs)
     return found

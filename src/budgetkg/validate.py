@@ -32,7 +32,7 @@ import hashlib
 import io
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -852,12 +852,13 @@ def year_on_year_pairs(store: Store) -> dict[str, list[str]]:
     return {doc: sorted(earlier) for doc, earlier in sorted(pairs.items()) if earlier}
 
 
-def year_on_year(store: Store, documents: Sequence[str] | None = None) -> dict[str, list[Finding]]:
+def year_on_year(store: Store, documents: Sequence[str] | None = None,
+                 pairs: Mapping[str, Sequence[str]] | None = None) -> dict[str, list[Finding]]:
     """The year-on-year shapes (``YEAR_ON_YEAR_FILE``) over the union of ``store``'s graphs: for every document of
-    :func:`year_on_year_pairs` (or of those, the ``documents`` named), its findings (possibly none), located and
-    sorted. A finding's focus is a change statement of the document; its ``sh:value``, the figure of the earlier
-    document it was compared with."""
-    pairs = year_on_year_pairs(store)
+    :func:`year_on_year_pairs` (``pairs``, if already found; or of those, the ``documents`` named), its findings
+    (possibly none), located and sorted. A finding's focus is a change statement of the document; its ``sh:value``,
+    the figure of the earlier document it was compared with."""
+    pairs = year_on_year_pairs(store) if pairs is None else pairs
     wanted = [doc for doc in pairs if documents is None or doc in documents]
     out: dict[str, list[Finding]] = {doc: [] for doc in wanted}
     if not wanted:
