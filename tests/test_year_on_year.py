@@ -32,7 +32,7 @@ from rdflib.namespace import PROV, SH
 from budgetkg import uris, validate
 from budgetkg.app import create_app
 from budgetkg.dumps import document_dumps
-from budgetkg.pipeline import DocumentReport, build, drop_documents, process
+from budgetkg.pipeline import DocumentReport, build, drop_documents, process, scratch_store
 from budgetkg.store import Store
 from tests._server import LiveServer
 from tests.conftest import CORPUS
@@ -258,8 +258,7 @@ def test_fast_path_equals_pyshacl() -> None:
     """pyshacl runs the two shapes over the two documents' union graph, on the changes of the 2018 text that have a
     2017 figure to compare with (and two that have none); the fast path's results are the same."""
     (first, _), (second, _) = process(EARLIER), process(LATER)
-    store = Store.scratch({first.iri: first.triples, second.iri: second.triples,
-                           uris.shared_graph(): list(dict.fromkeys([*first.shared, *second.shared]))})
+    store = scratch_store([first, second])
     graphs = [first.iri, second.iri, uris.ontology_graph(), uris.codelists_graph(), uris.shared_graph()]
     foci = [second.iri + "/paragraph/" + key for key in (
         "28.2/figure/2", "28.25/figure/2",  # the findings
@@ -287,8 +286,7 @@ def test_a_code_renamed_between_the_years_is_not_compared() -> None:
     first, _ = process_edited(EARLIER, {"20.14": ("1．检察（款）行政运行（项）支出 7968.14 万元，",
                                                  "1．检察（款）公诉和审判监督（项）支出 150 万元，")})
     second, _ = process(LATER)
-    store = Store.scratch({first.iri: first.triples, second.iri: second.triples,
-                           uris.shared_graph(): list(dict.fromkeys([*first.shared, *second.shared]))})
+    store = scratch_store([first, second])
     bkg = uris.vocab()
     code = uris.concept("functional", "2040405")
     resolved = [s["s"].value for s in store.ox.query(  # type: ignore[union-attr,index]
@@ -313,8 +311,7 @@ def test_a_subject_the_earlier_text_does_not_state_is_compared_with_its_table() 
 
     first, _ = process_edited(EARLIER, {}, cells={("八、一般公共预算支出预算表", 6, 2): ("3,644.20", "3,654.20")})
     second, _ = process(LATER)
-    store = Store.scratch({first.iri: first.triples, second.iri: second.triples,
-                           uris.shared_graph(): list(dict.fromkeys([*first.shared, *second.shared]))})
+    store = scratch_store([first, second])
     found = [f for f in validate.year_on_year(store)[second.iri] if _short(f.focus) not in ("28.2/figure/2",
                                                                                          "28.25/figure/2")]
     assert [(f.severity, _short(f.focus), f.values["value"], f.values["previous"], f.values["expected"],

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from budgetkg import config, uris
+from budgetkg import config
 from budgetkg.store import Store
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -139,7 +139,7 @@ def validate(
     if paths:
         from budgetkg.map import MappedDocument
         from budgetkg.model import ReadError
-        from budgetkg.pipeline import pair_findings, process, process_rdf, source_files
+        from budgetkg.pipeline import pair_findings, process, process_rdf, scratch_store, source_files
 
         names: list[str] = []
         documents: list[MappedDocument] = []
@@ -157,9 +157,7 @@ def validate(
         # the two files of a disclosure named together: the text is read against the tables
         paired = pair_findings(documents, alone)
         # a department's documents of consecutive years named together: the changes against the earlier figures
-        yearly = v.year_on_year(Store.scratch(
-            {uris.shared_graph(): list(dict.fromkeys(t for m in documents for t in m.shared))}
-            | {m.iri: m.triples for m in documents})) if len(documents) > 1 else {}
+        yearly = v.year_on_year(scratch_store(documents)) if len(documents) > 1 else {}
         groups = [(name, m.iri, v.sorted_findings(found + yearly.get(m.iri, [])))
                   for name, m, found in zip(names, documents, paired, strict=True)]
         failed = failed or any(not p.exists() for p in paths)

@@ -172,6 +172,14 @@ def validate_stored(store: Store, document_iri: str,
     return validate.sorted_findings(own + yearly.get(document_iri, []))
 
 
+def scratch_store(documents: Iterable[MappedDocument]) -> Store:
+    """An in-memory store of mapped documents: their graphs, and graph/shared holding each shared triple once
+    (the union default graph would count a repeated one twice)."""
+    documents = list(documents)
+    return Store.scratch({uris.shared_graph(): list(dict.fromkeys(t for m in documents for t in m.shared))}
+                         | {m.iri: m.triples for m in documents})
+
+
 def pair_findings(mapped: list[MappedDocument], findings: list[list[Finding]]) -> list[list[Finding]]:
     """``findings`` (those of each of ``mapped``, validated alone), with each narrative's read
     against its tables file where that is among ``mapped`` too."""
