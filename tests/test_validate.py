@@ -370,6 +370,32 @@ def test_fast_path_equals_pyshacl_arithmetic_and_cross_table(store: Store) -> No
     assert fast == reference
 
 
+def _delete_observations(store: Store, observations: Sequence[str]) -> None:
+    store.ox.update(" ; ".join(f"DELETE WHERE {{ GRAPH ?g {{ <{o}> ?p ?v }} }}" for o in observations))
+
+
+def test_table_total_without_class_cells(store: Store) -> None:
+    """R08-table-total reads the 类 cells of the whole table: a column whose 类 cells are all empty
+    sums to 0 against its printed total (0 terms), and a table without any 类 row is not checked."""
+    totals = [obs("expenditure", "table-total", c) for c in ("total", "basic", "project")]
+    shapes = _retarget(validate.load_shapes(["arithmetic.ttl"]), totals, rules=("R08-table-total",))
+
+    def table_totals() -> list[tuple[object, ...]]:
+        found = validate.validate_graph(store, doc_iri())
+        return sorted((f.severity, f.focus, f.values["value"], f.values["sum"], f.values["n"], f.values["diff"],
+                       f.values["envelope"]) for f in found
+                      if f.rule == "R08-table-total" and f.focus in totals)
+
+    assert table_totals() == []
+    _delete_observations(store, [obs("expenditure", "functional-201", "basic")])  # the only 类 cell of 基本支出
+    assert table_totals() == [("Violation", totals[1], D("333.45"), D(0), 0, D("333.45"), D("0.005"))]
+    assert {r[2] for r in engines_on(store, graphs(), shapes)} == {totals[1]}
+    _delete_observations(store, [obs("expenditure", f"functional-{c}", col)
+                                 for c in ("201", "203") for col in ("total", "basic", "project")])
+    assert table_totals() == []
+    assert engines_on(store, graphs(), shapes) == set()
+
+
 def test_fast_path_equals_pyshacl_structure_and_datacube(store: Store) -> None:
     break_cube(store)
     concept = base_iri() + "code/functional/2010301"
