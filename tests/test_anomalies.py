@@ -43,8 +43,9 @@ FINAL = "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"
 #: 决算, the tables-only files, 区政府办公室, 社会福利院, 江苏省政协办公厅 2017 公开表 …) and the sample: none.
 EXPECTED: dict[str, list[tuple[str, ...]]] = {
     '2017年省检察院部门预算.pdf': [
-        # p.18: 与上年相比增加9.45 万元，增长 170.27 % (no amount read with it: the rate)
-        ('R51-rate-yoy-anomaly', 'paragraph/18.13/percentage/1', '170.27', '170.27'),
+        # p.18: “2．其他资金收入预算总计 15 万元。” | “与上年相比增加9.45 万元，增长 170.27 %。” (the change of the
+        # amount the sentence before states, read since 其他资金收入 is an indicator: its finding, not its rate's)
+        ('R51-yoy-anomaly', 'paragraph/18.13/figure/1', '15', '5.55', '9.45', '170.2703'),
         # p.22: 机关运行经费预算支出6032.55 万元，比 2016 年增加 3401.59 万元 (增长129.97 %: R50's Violation)
         ('R51-yoy-anomaly', 'paragraph/22.7/figure/2', '6032.55', '2630.96', '3401.59', '129.2908'),
     ],
@@ -57,6 +58,8 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
         ('R51-yoy-anomaly', 'paragraph/24.17/figure/1', '3,660.38', '2319.16', '1341.22', '57.8321'),
         # p.29: 机关运行经费预算支出2,722.57 万元，比上年相比减少 3,309.98 万元 (the 2017 file's 6032.55)
         ('R51-yoy-anomaly', 'paragraph/29.20/figure/2', '2,722.57', '6032.55', '-3309.98', '-54.8687'),
+        # p.25: 单位预留机动经费预算数为 2,388.04 万元，与上年相比增加 2,247.84 万元 (2017: 140.2)
+        ('R51-yoy-anomaly', 'paragraph/25.5/figure/1', '2,388.04', '140.2', '2247.84', '1603.3096'),
     ],
     # pp.6–9, the 项 paragraphs: “2022年当年预算执行数为P万元，2023年预算安排A万元” (the stated previous amount). Not
     # reported: 6.12 and 8.2 (执行数 0), 6.5 政府性基金拨款支出预算0万元，比2022年预算增加1421.25万元 (R51-direction)
@@ -101,7 +104,8 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
         ('R51-yoy-anomaly', 'paragraph/28.6/figure/2', '5619.31', '1586.32', '4032.99', '254.2356'),
     ],
     '江苏省人大常委会2019年度部门预算公开.pdf': [
-        ('R51-rate-yoy-anomaly', 'paragraph/11.5/percentage/1', '51.74', '51.74'),  # 增加872.17万元，增长51.74%
+        # 单位预留机动经费预算数为2557.89万元。与上年相比增加872.17万元，增长51.74%。
+        ('R51-yoy-anomaly', 'paragraph/11.5/figure/1', '2557.89', '1685.72', '872.17', '51.7387'),
         # the change stated after its amount in the same sentence, read since: its finding, not its rate's
         # 提租补贴（项）2548.3万元
         ('R51-yoy-anomaly', 'paragraph/14.14/figure/1', '2548.3', '1549.82', '998.48', '64.4255'),
@@ -123,8 +127,9 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
         # the change stated after its amount in the same sentence, read since: its finding, not its rate's
         # 机关运行经费 减少8007.18万元
         ('R51-yoy-anomaly', 'paragraph/11.22/figure/1', '2094.58', '10101.76', '-8007.18', '-79.2652'),
-        ('R51-rate-yoy-anomaly', 'paragraph/6.10/percentage/1', '100', '-100'),  # 减少147.20万元，减少100%
-        ('R51-rate-yoy-anomaly', 'paragraph/7.12/percentage/1', '903.39', '903.39'),  # 增加1777.14万元
+        # 财政专户管理资金收入预算总计0万元，减少147.20万元，减少100%; 单位预留机动经费 增加1777.14万元
+        ('R51-yoy-anomaly', 'paragraph/6.10/figure/1', '0', '147.2', '-147.2', '-100'),
+        ('R51-yoy-anomaly', 'paragraph/7.12/figure/1', '1973.86', '196.72', '1777.14', '903.3855'),
         # the change stated after its amount in the same sentence, read since: its finding, not its rate's
         # 离退休（项）减少1751.62万元
         ('R51-yoy-anomaly', 'paragraph/8.21/figure/2', '248.77', '2000.39', '-1751.62', '-87.5639'),
@@ -154,10 +159,12 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
         # the change stated after its amount in the same sentence, read since: its finding, not its rate's
         # 机关运行经费 减少 2,233.13 万元
         ('R51-yoy-anomaly', 'paragraph/15.7/figure/2', '1,115.85', '3348.98', '-2233.13', '-66.6809'),
-        ('R51-rate-yoy-anomaly', 'paragraph/9.10/percentage/1', '983.52', '983.52'),  # 增加1,050.79 万元
+        # 单位预留机动经费 1,157.63 万元，增加1,050.79 万元
+        ('R51-yoy-anomaly', 'paragraph/9.10/figure/1', '1,157.63', '106.84', '1050.79', '983.5174'),
     ],
     '省人大办公厅2018预算公开.pdf': [
-        ('R51-rate-yoy-anomaly', 'paragraph/21.9/percentage/1', '1312.56', '1312.56'),  # 增加1557.29万元
+        # 单位预留机动经费预算数为 1685.72 万元。与上年相比增加1557.29万元 (its 增长1312.56 %: R50's Violation)
+        ('R51-yoy-anomaly', 'paragraph/21.9/figure/1', '1685.72', '128.43', '1557.29', '1212.5594'),
         # the change stated after its amount in the same sentence, read since: its finding, not its rate's
         # 离退休支出（项）256.76万元
         ('R51-yoy-anomaly', 'paragraph/25.12/figure/2', '256.76', '1608.51', '-1351.75', '-84.0374'),
@@ -224,11 +231,12 @@ def test_exact_findings_per_corpus_document(
 
 @corpus
 def test_messages(corpus_build: tuple[Store, dict[str, DocumentReport]]) -> None:
-    """The messages (zh, en) of a stated previous amount, a change of a stated amount and a rate stated alone."""
+    """The messages (zh, en) of a stated previous amount, a change of a stated amount and a change stated as the
+    sentence after its amount (a rate stated alone: ``test_edge_cases_on_altered_text``)."""
     store, reports = corpus_build
     messages = {}
     for name, key in ((WANLI_2023, "paragraph/6.14/figure/2"), (PROCURATORATE_2018, "paragraph/29.20/figure/2"),
-                      ("2017年省检察院部门预算.pdf", "paragraph/18.13/percentage/1")):
+                      ("2017年省检察院部门预算.pdf", "paragraph/18.13/figure/1")):
         document = reports[name].iri or ""
         [f] = [f for f in validate_graph(store, document) if f.focus == f"{document}/{key}" and f.rule in RULES]
         messages[key] = (f.rule, f.severity, f.message_zh, f.message)
@@ -247,13 +255,13 @@ def test_messages(corpus_build: tuple[Store, dict[str, DocumentReport]]) -> None
             "“比上年相比减少 3,309.98 万元”: current 2,722.57 万元, previous 6032.55 万元 (current − change), "
             "change -3309.98 万元: -54.8687% of the previous amount, more than 50 % "
             "(a year-on-year anomaly to review)"),
-        # a rate stated with no amount read with it (p.18: the sentence before states two amounts)
-        "paragraph/18.13/percentage/1": (
-            RATE, "Info",
-            "“与上年相比增加9.45 万元，增长 170.27 %。”：所述“增长 170.27 %”（增长 170.27%）变动超过上年数的 50%"
-            "（同比异常，请核实）",
-            "“与上年相比增加9.45 万元，增长 170.27 %。”: the stated “增长 170.27 %” (increase of 170.27%) changes the "
-            "previous year's amount by more than 50 % (a year-on-year anomaly to review)"),
+        # p.18: the change of the amount the sentence before states (2．其他资金收入预算总计 15 万元。)
+        "paragraph/18.13/figure/1": (
+            YOY, "Info",
+            "“与上年相比增加9.45 万元”：本年 15万元，上年 5.55万元（本年数 − 增减额），增减 9.45万元，"
+            "为上年数的 170.2703%，变动超过 50%（同比异常，请核实）",
+            "“与上年相比增加9.45 万元”: current 15 万元, previous 5.55 万元 (current − change), change 9.45 万元: "
+            "170.2703% of the previous amount, more than 50 % (a year-on-year anomaly to review)"),
     }
 
 
@@ -293,6 +301,12 @@ def test_edge_cases_on_altered_text(edges: tuple[MappedDocument, list[Finding]])
         (YOY, "paragraph/1872/figure/2", "600.00", "399.99", "200.01", "50.0038"),
         (YOY, "paragraph/1872/figure/4", "100.00", "250", "-150", "-60"),
     ]
+    [rate] = [f for f in findings if f.rule == RATE]
+    sentence = "“公用经费安排100.00万元，较2022年预算增加60.00万元，增长150.00%。”"
+    assert (rate.message_zh, rate.message) == (
+        f"{sentence}：所述“增长150.00%”（增长 150.00%）变动超过上年数的 50%（同比异常，请核实）",
+        f"{sentence}: the stated “增长150.00%” (increase of 150.00%) changes the previous year's amount by more than "
+        "50 % (a year-on-year anomaly to review)")
     # what the text gives: 增长50.00% is the rate of the 200.01 change (its finding is the change's), the second
     # 增长50.00% (人员经费) has no figure of its own: a rate alone, exactly 50 %
     bkg = uris.vocab()

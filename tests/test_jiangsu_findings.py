@@ -9,7 +9,8 @@ text rules (groups C, D, F) and was read off the paragraph text (pdfplumber) by 
   增加 254.23% for 4032.99 ÷ 1586.32 = 254.2356 % (truncated, not rounded: Info). Changes written as the sentence
   after their amount (“…1,836.22 万元，主要用于…。与上年相比减少 184.96 万元，降幅 9.1 %。”) are checked too:
   江苏省委办公厅 2019 增长30% for 878.93 ÷ 3015.16 = 29.15 % (Violation), 省检察院 2017 增长 2.31 % (2.3153 %) and
-  2018 降幅 9.1 % (9.1511 %), truncated (Info).
+  2018 降幅 9.1 % (9.1511 %), truncated (Info); 省人大办公厅 2018 writes 单位预留机动经费 增加1557.29万元，
+  增长1312.56 % for 1557.29 ÷ 128.43 = 1212.56 % (Violation).
 * R41-text-split, R52-repeated (Violation): 省检察院 2017 p.19 “基本支出预算数为 12323.46 万元” against its
   支出预算总表 and its own section 三 (“基本支出 12323.48 万元”).
 * R51-template-leftover: the template's alternatives kept in the text ("与上年相比增加（减少）0万元，
@@ -276,6 +277,11 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
         ('R46-subject-path', 'Warning', 'paragraph/26.2/figure/1', _unmatched(
             "住房改革支出（类）提租补贴（项）1549.82万元", "住房改革支出（类）提租补贴（项）",
             _marked("住房改革支出", "22102"))),
+        # p.21: “单位预留机动经费预算数为 1685.72 万元。与上年相比增加1557.29万元，增长1312.56 %。”: 1557.29 ÷ 128.43
+        # (the 2017 text's 单位预留机动经费) = 1212.56 %; read since 单位预留机动经费 is an indicator
+        ('R50-growth-rate', 'Violation', 'paragraph/21.9/percentage/1',
+         '“增长1312.56 %”: 1312.56% ≠ 1557.29 ÷ 128.43 = 1212.5594% computed from “与上年相比增加1557.29万元” '
+         '(1212.56% at the stated decimals; diff 100 percentage points, envelope 0.2033)'),
         ('R51-template-leftover', 'Warning', 'paragraph/19.16', '增加（减少）'),
         ('R51-template-leftover', 'Warning', 'paragraph/19.17', '增长（减少）'),
         ('R51-template-leftover', 'Warning', 'paragraph/19.19', '增长（减少）'),

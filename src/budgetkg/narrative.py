@@ -212,21 +212,26 @@ _INDICATORS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("general-public-budget-income", r"一般公共预算(?:拨款)?收入(?:预算)?(?:为|是)?$"),
         ("government-fund-income", r"(?:政府性)?基金(?:预算)?(?:拨款)?收入(?:预算)?(?:为|是)?$"),
         ("state-capital-income", r"国有资本经营预算(?:拨款)?收入(?:预算)?(?:为|是)?$"),
-        ("special-account-income", r"财政专户(?:核拨|管理资金)?收入(?:预算)?(?:为|是)?$"),
-        ("fiscal-appropriation-income", r"财政拨款收入(?:预算)?(?:为|是)?$"),
+        ("special-account-income", r"财政专户(?:核拨|管理资金)?收入(?:预算)?(?:总计)?(?:为|是)?$"),
+        ("fiscal-appropriation-income", r"财政拨款收入(?:预算)?(?:总计)?(?:为|是)?$"),
         ("operating-income", r"事业单位经营收入(?:预算)?(?:为|是)?$"),
         ("business-income", r"(?<!经营)事业收入(?:预算)?(?:为|是)?$"),
         ("other-income", r"其他(?:来源)?收入(?:预算)?(?:为|是)?$"),
-        ("carry-over", r"(?:财政拨款)?(?:上年)?结转(?:结余|和结余)?(?:收入)?(?:为|是)?$"),
+        # Jiangsu's income sources: "3．其他资金收入预算总计 15 万元" (其他资金, the row above 事业收入 / 其他收入)
+        ("other-funds-income", r"其他资金收入(?:预算)?(?:总计)?(?:为|是)?$"),
+        ("carry-over", r"(?:财政拨款)?(?:上年)?结转(?:结余|和结余)?(?:资金)?(?:收入)?(?:预算数)?(?:为|是)?$"),
+        # Jiangsu: "单位预留机动经费预算数为 128.43 万元" (a purpose of expenditure beside 基本 / 项目支出)
+        ("reserve-fund-expenditure", r"单位预留机动经费(?:预算数|预算)?(?:为|是)?$"),
         ("general-public-budget-expenditure", r"一般公共预算(?:财政)?拨款(?:预算)?支出(?:预算)?(?:为|是)?$"),
         ("government-fund-expenditure", r"政府性基金(?:预算)?(?:财政)?(?:拨款)?支出(?:预算)?(?:支出)?(?:为|是)?$"),
         ("state-capital-expenditure", r"国有资本经营预算(?:财政)?拨款支出(?:预算)?(?:为|是)?$"),
         ("fiscal-appropriation-expenditure", r"财政拨款(?:预算)?支出(?:预算)?(?:为|是)?$"),
-        ("income-total", r"(?:预算收入|收入预算|本年收入合计|收入合计|(?<!支出)收入总计|全部收入)(?:安排)?(?:为|是)?$"),
+        ("income-total", r"(?:预算收入|收入预算(?:总计)?|本年收入(?:预算)?合计|收入合计|(?<!支出)收入总计|全部收入)"
+         r"(?:安排)?(?:为|是)?$"),
         ("expenditure-total",
          # not after an item or a fund (…费(用)预算支出, 财政拨款预算支出): those name a part, not the total
          r"(?<!收入)(?<!费)(?<!费用)(?<!拨款)(?<!购置)(?<!采购)(?<!基金)(?<!支出)"
-         r"(?:预算支出|支出预算|本年支出合计|支出合计|支出总计|全部支出)(?:安排)?(?:为|是)?$"),
+         r"(?:预算支出|支出预算(?:总计)?|本年支出(?:预算)?合计|支出合计|支出总计|全部支出)(?:安排)?(?:为|是)?$"),
     )
 )
 _PROJECT = re.compile(r"项目$")
@@ -341,12 +346,12 @@ _SHARE_NAMED: tuple[tuple[str, re.Pattern[str]], ...] = (
 _SHARE_BARE = re.compile(r"^占比?(?:为)?$")
 #: Between a figure and its share: a comma only.
 _SHARE_GAP = re.compile(r"^[，,]?\s*$")
-#: The parts of 本年收入合计 (income sources) and of 本年支出合计 (基本 / 项目) a bare share may follow in a
-#: sentence opening with that total; 上年结转 and other totals are not parts of it.
+#: The parts of 本年收入合计 (income sources) and of 本年支出合计 (基本 / 项目 / Jiangsu's 单位预留机动经费) a bare
+#: share may follow in a sentence opening with that total; 上年结转 and other totals are not parts of it.
 _INCOME_PARTS = {"fiscal-appropriation-income", "general-public-budget-income", "government-fund-income",
                  "state-capital-income", "special-account-income", "business-income", "operating-income",
-                 "other-income"}
-_EXPENDITURE_PARTS = {"basic-expenditure", "project-expenditure"}
+                 "other-income", "other-funds-income"}
+_EXPENDITURE_PARTS = {"basic-expenditure", "project-expenditure", "reserve-fund-expenditure"}
 #: The "三公" items a bare share may follow (of the 三公 total): not 购置 / 运行维护, whose bare share may be
 #: of the 公务用车 item they are listed under.
 _THREE_PUBLIC_SHARE_ITEMS = {"outbound-travel", "official-vehicles", "official-reception"}
@@ -407,8 +412,10 @@ def _runs(doc: SourceDocument) -> list[_Text]:
             runs.append(current)
         elif current.text:
             # a heading (一、…, （一）…) starts a line of its own, even after a full line ending in "其中："
-            wraps = (paged and current.text[-1] not in _SENTENCE_END and len(previous) >= 0.75 * full
-                     and not _HEADING.match(text))
+            # a list goes on after a line ending in "：" or "；": "…合计 15897.44 万元，其中：" | "基本支出…；" |
+            # "项目支出…；" | "单位预留机动经费…。" is one sentence
+            wraps = (paged and current.text[-1] not in _SENTENCE_END
+                     and (len(previous) >= 0.75 * full or current.text[-1] in "：:；;") and not _HEADING.match(text))
             sep = "" if wraps else "\n"
             current.text += sep
             current.owners += [index] * len(sep)
@@ -1162,7 +1169,7 @@ def _parent(raws: list[_Raw], k: int, base: int, declared: bool, three_public: i
         return None if i is None else base + i
 
     if raw.kind == "change":
-        if raw.subject is None and raw.indicator in ("basic-expenditure", "project-expenditure"):
+        if raw.subject is None and raw.indicator in _EXPENDITURE_PARTS:
             return last("expenditure-total", "change")
         return None
     # A split is a complete list only when the sentence states both parts.
@@ -1170,7 +1177,7 @@ def _parent(raws: list[_Raw], k: int, base: int, declared: bool, three_public: i
     if raw.indicator in ("personnel-expenditure", "public-expenditure"):
         both = {"personnel-expenditure", "public-expenditure"} <= stated
         return last("basic-expenditure") if both else None
-    if raw.indicator in ("basic-expenditure", "project-expenditure"):
+    if raw.indicator in _EXPENDITURE_PARTS:  # Jiangsu lists 单位预留机动经费 as a third part
         both = {"basic-expenditure", "project-expenditure"} <= stated
         return last("expenditure-total") if both else None
     if raw.indicator == "project":
