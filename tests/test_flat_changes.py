@@ -85,7 +85,8 @@ def test_yizhi_after_the_amount_in_its_clause_chain() -> None:
 def test_xiangdeng_and_benniánshu_forms() -> None:
     """省检察院 2017 p.22–23 (与上年预算数相等, also before a clause of its use; 会议费 “…预算支出 168 万元，本年数
     等于上年预算数。”), 2018 p.28–29 (相等; 培训费 “…预算支出 700 万元，与上年预算数一致”) and 省委办公厅 2017
-    p.11–12 (“…本年数与上年预算数一致”, 会议费 933.50)."""
+    p.11–12 (“…本年数与上年预算数一致”, 会议费 933.50; p.6 财政专户管理资金收入 147.20 万元，与上年保持一致, p.7
+    “单位预留机动经费预算数为 196.72 万元。与上年相同。”, read since both name an indicator)."""
     procuratorate = JIANGSU / "江苏省人民检察院"
     assert flats(narrative.extract(read_document(procuratorate / "2017年省检察院部门预算.pdf"), 2017)) == [
         ("22.20", "outbound-travel", "110", "万元", "与上年预算数相等", 2016),
@@ -100,6 +101,8 @@ def test_xiangdeng_and_benniánshu_forms() -> None:
     ]
     office = narrative.extract(read_document(JIANGSU / "江苏省委办公厅" / "江苏省委办公厅2017年部门预算.pdf"), 2017)
     assert flats(office) == [
+        ("6.8", "special-account-income", "147.20", "万元", "与上年保持一致", 2016),
+        ("7.5", "reserve-fund-expenditure", "196.72", "万元", "与上年相同", 2016),
         ("11.16", "outbound-travel", "70", "万元", "与上年预算数一致", 2016),
         ("11.22", "vehicle-operation", "411.20", "万元", "与上年预算数一致", 2016),
         # “…本年数与上年预算数” | the page number “— 11 —” | “一致。”
@@ -108,8 +111,8 @@ def test_xiangdeng_and_benniánshu_forms() -> None:
         ("12.5", "training-expenses", "25", "万元", "与上年预算数一致", 2016),
     ]
     # “（1）公务用车购置预算支出数 0 万元，本年数与上年预算数一致” (p.11): its label (…支出数) names no indicator, so
-    # there is no amount to be of; “单位预留机动经费预算数为 196.72 万元。与上年相同。” (p.6) neither
-    assert not [s for s in office if "196.72" in s.sentence or "支出数 0" in s.sentence]
+    # there is no amount to be of
+    assert not [s for s in office if "支出数 0" in s.sentence]
 
 
 @corpus
@@ -128,6 +131,9 @@ def test_shangniandu_and_shangnianshu_forms() -> None:
                               2018)
     assert flats(cppcc) == [
         ("8.6", "government-fund-income", "0", "万元", "与上年数一致", 2017),
+        ("8.8", "special-account-income", "0", "万元", "与上年数一致", 2017),
+        ("8.10", "other-funds-income", "80", "万元", "与上年数一致", 2017),
+        ("8.11", "carry-over", "0", "万元", "与上年数一致", 2017),
         ("11.12", "classification-subject", "429.30", "万元", "与上年数一致", 2017),
         ("14.11", "vehicle-purchase", "0", "万元", "与上年数一致", 2017),
         ("14.12", "vehicle-operation", "156.60", "万元", "与上年数一致", 2017),
@@ -136,26 +142,27 @@ def test_shangniandu_and_shangnianshu_forms() -> None:
     ]
     item = next(s for s in cppcc if s.paragraph == "11.12" and s.direction == "flat")
     assert item.label == "一般公共服务支出（类）政协事务（款）委员视察（项）"
-    # “2.财政专户管理资金收入预算总计 0 万元，与上年数一致”, “3.其他资金收入预算总计 80 万元，与上年数一致”, “4.上年
-    # 结转资金预算数为 0 万元，与上年数一致” (p.8): their labels name no indicator
-    assert not [s for s in cppcc if s.paragraph in ("8.7", "8.8", "8.9", "8.10")]
+    # “2.财政专户管理资金收入预算总计 0 万元，与上年数一致”, “3.其他资金收入预算总计 80 万元，与上年数一致”,
+    # “4.上年结转资金预算数为 0 万元，与上年数一致” (p.8): read since their labels name an indicator
+    # (…收入预算总计, 其他资金收入, 上年结转资金预算数为), each amount with its flat change
 
 
 @corpus
 def test_congress_2017_flat_sentences_and_the_zero_without_unit() -> None:
     """省人大办公厅 2017 p.24: “项目支出预算数为 5853.96 万元。与上年持平。” is read (the label …预算数为 names
-    项目支出: printed line 24.12); “单位预留机动经费预算数为 128.43 万元。与上年持平。” is not — 单位预留机动经费 names
-    no indicator, so no flat change is read (nothing is guessed); p.28 “(1)公务用车购置为 0，与上年持平。” states no
-    money amount (0 without unit): its 持平 is not attached to the 183.6 万元 before it."""
+    项目支出: printed line 24.12), and so is “单位预留机动经费预算数为 128.43 万元。与上年持平。” (24.13:
+    单位预留机动经费 names an indicator since 2026-11-28; before, no flat change was read, nothing guessed);
+    p.28 “(1)公务用车购置为 0，与上年持平。” states no money amount (0 without unit): its 持平 is not attached to
+    the 183.6 万元 before it."""
     path = JIANGSU / "江苏省人大办公厅" / "江苏省人大办公厅2017年度预算公开.pdf"
     statements = narrative.extract(read_document(path), 2017)
     assert flats(statements) == [
         ("24.12", "project-expenditure", "5853.96", "万元", "与上年持平", 2016),
+        ("24.13", "reserve-fund-expenditure", "128.43", "万元", "与上年持平", 2016),
         ("28.18", "outbound-travel", "222.5", "万元", "与上年预算数持平", 2016),
         ("28.22", "vehicle-operation", "183.6", "万元", "与上年预算数持平", 2016),
         ("29", "official-reception", "427.5", "万元", "与上年预算数持平", 2016),
     ]
-    assert not [s for s in statements if s.sentence.startswith("单位预留机动经费预算数为")]
 
 
 # -- written text: each form, and what is not a change ---------------------------------------------------------------

@@ -61,6 +61,8 @@ def test_congress_2017_changes_of_the_sentence_before() -> None:
         ("24.10", "basic-expenditure", "", "844.15", "万元", "increase", 2016, "7666.68", "24.9",
          "与上年相比增加 844.15 万元", "主要原因是政策性调整工资、住房公积金和提租补贴"),
         ("24.12", "project-expenditure", "", "", "", "flat", 2016, "5853.96", "24.12", "与上年持平", ""),
+        # “单位预留机动经费预算数为 128.43 万元。与上年持平。”: 单位预留机动经费 names an indicator since 2026-11-28
+        ("24.13", "reserve-fund-expenditure", "", "", "", "flat", 2016, "128.43", "24.13", "与上年持平", ""),
     ]
     # each changed figure is the amount its sentence before states, of the same indicator and label
     for _, s in changes:
@@ -76,10 +78,8 @@ def test_congress_2017_changes_of_the_sentence_before() -> None:
         "79.29": ("24.7", "increase", changes[2][0], ""),
         "12.37": ("24.10", "increase", changes[3][0], ""),
     }
-    # 单位预留机动经费 names no indicator: neither its amount nor its 持平 is read
-    assert not [s for s in statements if s.sentence.startswith("单位预留机动经费预算数为")]
     # p.23: “（一）收入预算总计 13649.07 万元。全部由省财政拨款。与上年相比增加…”: the sentence before the change states
-    # no amount (and 收入预算总计 names no indicator): not read
+    # no amount (收入预算总计 is read: the sentence before that one): not read
     assert not [s for s in statements if s.paragraph.startswith("23.") and s.printed == "844.15"]
 
 
@@ -136,8 +136,9 @@ def test_change_of_an_item_amount_keeps_its_label(tmp_path: Path) -> None:
             "与上年相比增加 6 万元，增长 11.11%。\n")
     statements, _ = _read(tmp_path, text)
     assert [(s.indicator, s.kind, s.label, s.printed, s.direction, s.change_of) for s in statements] == [
+        ("expenditure-total", "amount", "", "100", "", None),
         ("classification-subject", "amount", "社会保障和就业支出（类）", "60", "", None),
-        ("classification-subject", "change", "社会保障和就业支出（类）", "6", "increase", 0),
+        ("classification-subject", "change", "社会保障和就业支出（类）", "6", "increase", 1),
     ]
 
 
@@ -160,7 +161,7 @@ def test_a_rate_only_statement_keeps_its_reason_when_no_change_is_read(tmp_path:
     # a heading between the amount and the change
     "基本支出 100 万元。\n三、支出预算情况说明\n与上年相比增加 10 万元。\n",
     # the amount names no indicator
-    "单位预留机动经费预算数为 128.43 万元。与上年相比增加 10 万元。\n",
+    "结转下年资金预算数为 128.43 万元。与上年相比增加 10 万元。\n",
     # the change does not open its sentence
     "基本支出 100 万元。其中与上年相比增加 10 万元。\n",
 ])
@@ -184,8 +185,9 @@ def test_change_with_a_subject_of_its_own_is_not_the_sentence_befores(tmp_path: 
     # unchanged: the existing labels
     ("基本支出", "basic-expenditure"), ("基本支出预算为", "basic-expenditure"),
     ("项目支出预算安排", "project-expenditure"),
+    ("单位预留机动经费预算数为", "reserve-fund-expenditure"), ("上年结转资金预算数为", "carry-over"),
     # not these: a fund's split, a word after 预算数, no indicator
-    ("基本支出预算数", None), ("单位预留机动经费预算数为", None), ("上年结转资金预算数为", None),
+    ("基本支出预算数", None), ("结转下年资金预算数为", None),
 ])
 def test_budget_figure_labels(label: str, indicator: str | None) -> None:
     assert narrative.classify(label) == indicator

@@ -111,8 +111,10 @@ def test_statements_of_the_sentence() -> None:
     [rate] = [p for p in percentages if p.sentence == SENTENCE]
     assert (rate.kind, rate.value, rate.direction, statements[rate.rate_of].span if rate.rate_of is not None
             else None) == ("growth", D("5.77"), "increase", "增加498.72万元")
-    # never the year's amount: the 2017 total is stated on p.7 (收入、支出预算总计 9,146.79万元), not here
-    assert [s.printed for s in statements if s.kind == "amount" and s.indicator == "expenditure-total"] == []
+    # never the year's amount: the 2017 total is stated on p.7 (收入、支出预算总计 9,146.79万元; （二）支出预算总计) and
+    # p.8 (本年支出预算合计), not here
+    assert [(s.paragraph, s.printed) for s in statements if s.kind == "amount" and s.indicator == "expenditure-total"
+            ] == [("7.8", "9,146.79"), ("7.18", "9,146.79"), ("8.22", "9,146.79")]
 
 
 def test_triples_of_the_previous_budget(cppcc: tuple[MappedDocument, list[Finding]]) -> None:

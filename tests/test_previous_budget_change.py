@@ -160,13 +160,15 @@ def test_the_three_figures_agree() -> None:
 
 
 def test_a_wrong_amount_is_one_violation() -> None:
-    """The year's amount printed 9,246.79: 9,246.79 − 498.72 = 8,748.07 ≠ 8,648.07 — one Violation (diff −100), and
-    nothing else on the sentence (the rate is computed from the change and the stated budget: 5.77 % holds)."""
+    """The year's amount printed 9,246.79: 9,246.79 − 498.72 = 8,748.07 ≠ 8,648.07 — one Violation (diff −100); the
+    rate is computed from the change and the stated budget (5.77 % holds); and R52-repeated, as the same total is
+    stated as 9,146.79 on p.7 and p.8 (“支出预算总计…”, “…本年支出预算合计…”, read since 2026-11-28)."""
     mapped, findings = process_edited(CPPCC_2017, {"6.17": (LINE_17, WITH_AMOUNT.replace("9,146.79", "9,246.79"))})
-    found = _in(findings, mapped.iri, "6.17", "6.18")
+    both = _in(findings, mapped.iri, "6.17", "6.18")
+    assert sorted(f.rule for f in both) == [RULE, "R52-repeated"]
+    found = [f for f in both if f.rule == RULE]
     assert _rows(found, mapped.iri) == [
         (RULE, "Violation", CHANGE, "8648.07", "8748.07", "9246.79", "498.72", "-100", "0.015")]
-    assert len(found) == 1
     assert found[0].message_zh == ("“增加498.72万元”：本年 9246.79 − 增减 498.72 = 8748.07万元 ≠ 所述上年预算数 "
                                    "8648.07万元（“2016 年度部门支出预算安排为8,648.07万元”；差额 -100，"
                                    "舍入容差 0.015）")

@@ -389,7 +389,9 @@ class _Text:
 _PAGE_NUMBER = re.compile(r"[-—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?[-—–\s]*")
 
 
-def _runs(doc: SourceDocument) -> list[_Text]:
+def _runs(doc: SourceDocument, lists: bool = True) -> list[_Text]:
+    """The document's prose, run by run (a table ends a run); with ``lists``, a printed list goes on across the
+    lines that end in "：" or "；" (``budgetkg.units`` reads a list of units line by line: ``lists=False``)."""
     runs: list[_Text] = []
     current: _Text | None = None
     paged = doc.media_type == "application/pdf" or "pdf" in doc.reader.lower()
@@ -415,7 +417,8 @@ def _runs(doc: SourceDocument) -> list[_Text]:
             # a list goes on after a line ending in "：" or "；": "…合计 15897.44 万元，其中：" | "基本支出…；" |
             # "项目支出…；" | "单位预留机动经费…。" is one sentence
             wraps = (paged and current.text[-1] not in _SENTENCE_END
-                     and (len(previous) >= 0.75 * full or current.text[-1] in "：:；;") and not _HEADING.match(text))
+                     and (len(previous) >= 0.75 * full or (lists and current.text[-1] in "：:；;"))
+                     and not _HEADING.match(text))
             sep = "" if wraps else "\n"
             current.text += sep
             current.owners += [index] * len(sep)

@@ -94,7 +94,7 @@ def clean_name(text: str) -> str:
 def _prose_units(doc: SourceDocument, document_iri: str) -> list[UnitListing]:
     keys = paragraph_keys(doc.paragraphs)
     found: list[UnitListing] = []
-    for run in _runs(doc):
+    for run in _runs(doc, lists=False):  # one unit per printed line
         numbered = False  # inside a numbered list opened by "…具体包括："
         for lo, hi in _sentences(run):
             sentence = run.text[lo:hi].strip()
