@@ -115,6 +115,17 @@ R28-expenditure-vs-general-budget 2.30 → 23.79 s, R01-balance 1.97 → 18.99 s
 each. R08-table-total (its correlated FILTER EXISTS and the OPTIONAL summing every 类 observation of the data set,
 per total cell) is the next to rewrite.
 
+2026-11-28 (seventh session), after R08-table-total's rewrite (its FILTER EXISTS ran once per joined 类 cell: 4.0 s →
+0.77 s at 100 k, 233.82 s → 3.98 s at 1 M with a test suite beside it; same findings), ``100000 1000000``, nothing else
+running (load 1.0–1.1):
+
+    100,000 obs     30.59 s  3,269 obs/s   peak RSS 2.0 GiB
+    999,913 obs    381.52 s  2,621 obs/s   peak RSS 18.3 GiB   size ×10.0, time ×12.5   (built in 192.6 s; 351 findings)
+
+against 440.41 s (×17.5) the session before: growth is closer to linear, and 1 M is still ~6× the 60 s target. The
+largest remaining at 1 M (one at a time, the session before): IC-12 ~120 s, IC-19 ~34 s, R08-functional-hierarchy
+~33 s, the ~35 core constraints on qb:Observation ~4–6 s each.
+
 The 60 s target at 1 M is out of this engine's reach: at 1 M, one thread, joining every observation with four
 of its properties takes 6.9–7.0 s and with its dimension values through its DSD (5 M pairs) 19.7–25.3 s, and
 55 of the 141 checks read every observation or row (IC-12's candidate search reads the pairs three times). See
