@@ -346,8 +346,9 @@ _SHARE_NAMED: tuple[tuple[str, re.Pattern[str]], ...] = (
 _SHARE_BARE = re.compile(r"^占比?(?:为)?$")
 #: Between a figure and its share: a comma only.
 _SHARE_GAP = re.compile(r"^[，,]?\s*$")
-#: The parts of 本年收入合计 (income sources) and of 本年支出合计 (基本 / 项目 / Jiangsu's 单位预留机动经费) a bare
-#: share may follow in a sentence opening with that total; 上年结转 and other totals are not parts of it.
+#: The parts of 本年收入合计 (income sources) and of 本年支出合计 (基本 / 项目 / Jiangsu's 单位预留机动经费): a bare
+#: share may follow one in a sentence opening with that total, and the expenditure parts are the items of that
+#: total's list (:func:`_parent`); 上年结转 and other totals are not parts of it.
 _INCOME_PARTS = {"fiscal-appropriation-income", "general-public-budget-income", "government-fund-income",
                  "state-capital-income", "special-account-income", "business-income", "operating-income",
                  "other-income", "other-funds-income"}
@@ -390,8 +391,8 @@ _PAGE_NUMBER = re.compile(r"[-—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?[-—–\s]
 
 
 def _runs(doc: SourceDocument, lists: bool = True) -> list[_Text]:
-    """The document's prose, run by run (a table ends a run); with ``lists``, a printed list goes on across the
-    lines that end in "：" or "；" (``budgetkg.units`` reads a list of units line by line: ``lists=False``)."""
+    """The document's prose, run by run (a table ends a run); with ``lists``, a printed (PDF) list goes on across
+    the lines that end in "：" or "；" (``budgetkg.units`` reads a list of units line by line: ``lists=False``)."""
     runs: list[_Text] = []
     current: _Text | None = None
     paged = doc.media_type == "application/pdf" or "pdf" in doc.reader.lower()
