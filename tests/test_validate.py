@@ -406,12 +406,19 @@ def test_fast_path_equals_pyshacl_structure_and_datacube(store: Store) -> None:
         f" <http://www.w3.org/2004/02/skos/core#inScheme> <{base_iri()}code/functional> ;"
         f' <http://www.w3.org/2004/02/skos/core#notation> "20399x" }} }}'
     )
+    off_list = obs("expenditure", "functional-203", "project")  # IC-19: a breakdown outside code:breakdown
+    bkg = uris.vocab()
+    store.ox.update(
+        f"DELETE WHERE {{ GRAPH ?g {{ <{off_list}> <{bkg}breakdown> ?b }} }} ;"
+        f" INSERT DATA {{ GRAPH <{doc_iri()}> {{ <{off_list}> <{bkg}breakdown> <{base_iri()}code/breakdown/x> }} }}"
+    )
     shapes = validate.load_shapes(["structure.ttl", "datacube.ttl"])
     data = validate._to_rdflib(store, graphs())
     reference = _pyshacl_results(data, shapes)
     fast = _fast_results(store, shapes, graphs())
     rules = {r[0].split("#")[1] for r in reference}
-    assert {"IC-1", "IC-11", "IC-12", "S07-code-notation", "S08-code-broader"} <= rules
+    assert {"IC-1", "IC-11", "IC-12", "IC-19", "S07-code-notation", "S08-code-broader"} <= rules
+    assert {r[2] for r in reference if r[0].endswith("#IC-19")} == {off_list}
     assert fast == reference
 
 
@@ -493,6 +500,29 @@ def test_ic12_irregular_data_sets_are_checked_pairwise(store: Store) -> None:
     assert _observations_of(store, "fiscal-appropriation-summary") - expenditure
     store.ox.update(f"DELETE WHERE {{ GRAPH ?g {{ <{summary}> <{QB}structure> ?s }} }}")
     assert _ic12_candidates(store) == expenditure | _observations_of(store, "fiscal-appropriation-summary")
+
+
+def test_ic12_observation_without_any_dimension_makes_its_data_set_candidates(store: Store) -> None:
+    """An observation stripped of every dimension has no (dimension, value) pair to be keyed by: its data set is
+    found irregular by count (fewer observations keyed than it holds), and all of it is a candidate."""
+    bare = obs("expenditure", "functional-201", "project")
+    bkg = uris.vocab()
+    for p in ("department", "fiscalYear", "budgetPhase", "classification", "breakdown"):
+        store.ox.update(f"DELETE WHERE {{ GRAPH ?g {{ <{bare}> <{bkg}{p}> ?v }} }}")
+    assert _ic12_candidates(store) == _observations_of(store, "expenditure")
+
+
+def test_ic12_blank_node_observations_are_checked_pairwise(store: Store) -> None:
+    """A blank-node observation has no IRI to list among a key's members: every observation of its data set is
+    a candidate, and the pairwise test finds the copy."""
+    original = obs("expenditure", "functional-203", "total")
+    copy = ox.BlankNode()
+    store.ox.extend([ox.Quad(copy, q.predicate, q.object, q.graph_name)
+                     for q in store.ox.quads_for_pattern(ox.NamedNode(original), None, None)])
+    expenditure = _observations_of(store, "expenditure")
+    assert copy.value in expenditure and _ic12_candidates(store) == expenditure
+    found = {(f.rule, f.focus) for f in validate.check_datacube_integrity(store) if f.rule == "IC-12"}
+    assert ("IC-12", original) in found and len(found) == 2
 
 
 # -- report and renderings ----------------------------------------------------------------
