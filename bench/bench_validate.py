@@ -126,6 +126,17 @@ against 440.41 s (×17.5) the session before: growth is closer to linear, and 1 
 largest remaining at 1 M (one at a time, the session before): IC-12 ~120 s, IC-19 ~34 s, R08-functional-hierarchy
 ~33 s, the ~35 core constraints on qb:Observation ~4–6 s each.
 
+2026-11-28 (eighth session): the core constraints of a shape in one pass over its focus nodes
+(``validate.core_groups``: the 28 on qb:Observation 14.95 s → 4.92 s at 100 k, one at a time) and IC-12's target
+reading the (dimension, value) pairs once (14.1 s → 10.9 s at 100 k); 147 checks → 105 queries. ``100000 1000000
+--pyshacl=``, nothing else running:
+
+    100,000 obs     31.65 s  3,159 obs/s   peak RSS 2.2 GiB
+    999,913 obs    359.32 s  2,783 obs/s   peak RSS 18.3 GiB   size ×10.0, time ×11.4   (built in 230.4 s; 351 findings)
+
+The 1 M total fell by 22 s (6 %), the same 351 findings; the 100 k total did not move (30.59 s the session before:
+run-to-run spread on the shared cores is of that order, 25.1–30.6 s for the same code). The 60 s target is not met.
+
 The 60 s target at 1 M is out of this engine's reach: at 1 M, one thread, joining every observation with four
 of its properties takes 6.9–7.0 s and with its dimension values through its DSD (5 M pairs) 19.7–25.3 s, and
 55 of the 141 checks read every observation or row (IC-12's candidate search reads the pairs three times). See
