@@ -546,7 +546,6 @@ def core_groups(graph: rdflib.Graph,
     """``constraints`` (from :func:`core_constraints`) as one :class:`CoreGroup` per shape with targets, and the
     rest (``sh:minCount`` / ``sh:maxCount`` above 1, which count), each still its own query."""
     groups: list[CoreGroup] = []
-    rest: list[CoreConstraint] = []
     used: set[int] = set()
     for target_shape in _shapes_with_targets(graph):
         listed = " UNION ".join(f"{{ {p} }}" for p in _target_patterns(graph, target_shape, enumerate_=True))
