@@ -384,27 +384,8 @@ def _violation(
         if path is None:
             return f"FILTER (!sameTerm({this}, {_n3(param)}))"
         return f"FILTER NOT EXISTS {{ {this} <{path}> {_n3(param)} }}"
-    if component == "datatype":
-        dt = str(param)
-        test = f"(!isLiteral({value}) || DATATYPE({value}) != <{dt}>"
-        if dt in _CASTS:
-            test += f" || !COALESCE(BOUND(?cast_{depth}), false)"
-            return f"{step} BIND (<{dt}>({value}) AS ?cast_{depth}) FILTER {test})"
-        return f"{step} FILTER {test})"
-    if component == "nodeKind":
-        kind = _local(str(param))
-        if kind not in _NODE_KINDS:
-            raise ValueError(f"{shape}: unknown sh:nodeKind {param}")
-        return f"{step} FILTER (!{_NODE_KINDS[kind].format(v=value)})"
-    if component == "class":
-        return f"{step} FILTER NOT EXISTS {{ {_instance_of(value, _n3(param), f'?type_{depth}')} }}"
-    if component == "in":
-        members = " ".join(_n3(m) for m in Collection(graph, param))
-        return (f"{step} FILTER NOT EXISTS {{ VALUES ?member_{depth} {{ {members} }}"
-                f" FILTER (sameTerm({value}, ?member_{depth})) }}")
-    if component == "node":
-        inner = _conformance_failure(graph, param, value, depth + 1)
-        return f"{step} FILTER EXISTS {{ {inner} }}"
+    if component in _PER_VALUE:
+        return f"{step} FILTER ({_value_failure(graph, shape, component, value, depth)})"
     raise ValueError(f"{shape}: unsupported core component {component}")
 
 
