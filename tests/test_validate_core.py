@@ -124,3 +124,20 @@ def test_unsupported_component_is_refused() -> None:
     shapes.add((shape, SH.pattern, rdflib.Literal("^[0-9]+$")))
     with pytest.raises(ValueError, match="pattern is not supported"):
         validate.core_constraints(shapes)
+
+
+def test_counting_constraints_stay_queries_of_their_own(store: Store) -> None:
+    """sh:minCount 2 counts values: core_groups leaves it out of the one-pass query, and it still reports every
+    observation (each has one amount)."""
+    shapes = validate.load_shapes()
+    amount = next(s for s in shapes.subjects(SH.path, rdflib.URIRef(uris.vocab() + "amount")))
+    shapes.set((amount, SH.minCount, rdflib.Literal(2)))
+    constraints = validate.core_constraints(shapes)
+    groups, rest = validate.core_groups(shapes, constraints)
+    assert [(c.rule, c.component) for c in rest] == [("S03-amount", "minCount")]
+    assert all(c.component != "minCount" or c.rule != "S03-amount" for g in groups for c in g.constraints)
+    found = validate.run_core_constraint(store, rest[0], fixture_graphs())
+    observations = store.ox.query("SELECT ?o WHERE { ?o a <http://purl.org/linked-data/cube#Observation> }",
+                                  default_graph=[ox.NamedNode(g) for g in fixture_graphs()])
+    expected = sorted(s["o"].value for s in observations)  # type: ignore[index,union-attr]
+    assert len(expected) > 10 and sorted(f.focus for f in found) == expected
