@@ -389,6 +389,11 @@ def _violation(
     raise ValueError(f"{shape}: unsupported core component {component}")
 
 
+def _reports_value(component: str, path: str | None) -> bool:
+    """Whether a result of ``component`` carries a value node (``sh:value``), as pyshacl reports it."""
+    return path is None or component not in ("minCount", "maxCount", "hasValue")
+
+
 def _deactivated(graph: rdflib.Graph, node: rdflib.term.Node) -> bool:
     """``sh:deactivated true`` on a shape or constraint."""
     return rdflib.Literal(True) == graph.value(node, SH.deactivated)
@@ -446,7 +451,7 @@ def core_constraints(graph: rdflib.Graph) -> list[CoreConstraint]:
                 if path is None and component in ("minCount", "maxCount"):
                     continue  # not node-shape parameters (SHACL 4.2)
                 pattern = _violation(graph, shape, component, "?this", "?value", 0, focus)
-                reports_value = path is None or component not in ("minCount", "maxCount", "hasValue")
+                reports_value = _reports_value(component, path)
                 select = "?this ?value" if reports_value else "?this"
                 # Components that need a value to fail start from the path's triples and test the
                 # focus per solution (a semi-join); the others enumerate the focus nodes.
@@ -563,7 +568,7 @@ def core_groups(graph: rdflib.Graph,
                     another = f"?another_{k}"
                     joins.append(f"OPTIONAL {{ ?this <{path}> {another} FILTER (!sameTerm({another}, {value})) }}")
                     flag = f"BOUND({another})"
-                reports_value = path is None or c.component not in ("minCount", "maxCount", "hasValue")
+                reports_value = _reports_value(c.component, path)
                 members.append(c)
                 values.append(value[1:] if reports_value else None)
                 flags.append(f"BIND ({flag} AS ?fail_{n})")
