@@ -137,6 +137,28 @@ reading the (dimension, value) pairs once (14.1 s → 10.9 s at 100 k); 147 chec
 The 1 M total fell by 22 s (6 %), the same 351 findings; the 100 k total did not move (30.59 s the session before:
 run-to-run spread on the shared cores is of that order, 25.1–30.6 s for the same code). The 60 s target is not met.
 
+2026-11-28 (ninth session). First ``1000000 -v`` on the code above (nothing else running): whole catalogue 349.13 s,
+peak RSS 20.5 GiB (built in 234.6 s; 351 findings); one check at a time 592.34 s, the largest IC-12 136.98 s, the 28
+core constraints on qb:Observation (one pass) 55.13 s, R08-functional-hierarchy 49.66 s, IC-19 47.97 s, R28 37.62 s,
+R01 34.99 s, IC-11 23.32 s, R07 19.40 s, R16 15.09 s, R31 14.99 s, IC-1 14.87 s. The store itself holds 5.1 GiB
+after the build: the rest of the peak was the queries, IC-12's above all (its sub-select joins held every
+(observation, dimension, value) pair in a hash table: +908 MiB at 100 k). With IC-12 reading the pairs as plain
+basic graph patterns and hashing each where it is read (+89 MiB at 100 k; at 1 M 138.1 s and +1.6 GiB, a test suite
+running beside it), ``100000 1000000 --pyshacl=``, nothing else running:
+
+    100,000 obs     31.79 s  3,146 obs/s   peak RSS 1.6 GiB
+    999,913 obs    316.01 s  3,164 obs/s   peak RSS 15.6 GiB   size ×10.0, time ×9.9   (built in 220.9 s; 351 findings)
+
+Growth is now linear (×9.9 for ×10; ×11.4 the session before), the 1 M total fell from 349.13 s to 316.01 s and the
+peak from 20.5 to 15.6 GiB, the same 351 findings. The 60 s target is not met (5.3× over). Tried and dropped, each
+measured at 100 k against the code it would replace (same results): IC-12's structure dimension count joined after
+the grouping and its pair list without the type test (9.3–10.5 s against 9.6–10.9 s); IC-12's MD5 decoded by byte
+pairs (16.6 s against 13.0 s); IC-19 as four basic-graph-pattern branches (8.5–8.8 s against 4.6–5.1 s); R08's
+child cells as a one-pattern OPTIONAL with a FILTER EXISTS (6.5–7.1 s against 5.1 s); the core group's focus nodes
+without DISTINCT or as a plain type pattern (5.2–5.5 s against 5.8–6.0 s, within the spread); R23's NOT EXISTS from
+its constant line items (1.6–1.9 s against 1.5–1.7 s). What remains of the peak at 100 k, one check at a time above
+the store's 0.7 GiB: R23, R27-fund-columns and R30 ~+0.45 GiB each, R16 +0.34 GiB, R46-subject-amounts +0.24 GiB.
+
 The 60 s target at 1 M is out of this engine's reach: at 1 M, one thread, joining every observation with four
 of its properties takes 6.9–7.0 s and with its dimension values through its DSD (5 M pairs) 19.7–25.3 s, and
 55 of the 141 checks read every observation or row (IC-12's candidate search reads the pairs three times). See
