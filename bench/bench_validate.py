@@ -157,7 +157,14 @@ pairs (16.6 s against 13.0 s); IC-19 as four basic-graph-pattern branches (8.5�
 child cells as a one-pattern OPTIONAL with a FILTER EXISTS (6.5–7.1 s against 5.1 s); the core group's focus nodes
 without DISTINCT or as a plain type pattern (5.2–5.5 s against 5.8–6.0 s, within the spread); R23's NOT EXISTS from
 its constant line items (1.6–1.9 s against 1.5–1.7 s). What remains of the peak at 100 k, one check at a time above
-the store's 0.7 GiB: R23, R27-fund-columns and R30 ~+0.45 GiB each, R16 +0.34 GiB, R46-subject-amounts +0.24 GiB.
+the store's 0.7 GiB (each in a process of its own: R23 +500–545 MiB, R27-fund-columns +507 MiB, R30 +538 MiB; with the
+peak reset before each check in one process, where a check may reuse memory an earlier one freed, at least R16 +0.34
+GiB, R46-subject-amounts +0.24 GiB). In R23 it is its four one-pattern OPTIONALs on the two cells (bkg:decimals,
+bkg:printedValue): without them the query takes 0.17 s and +0 MiB instead of 1.4 s and +500 MiB; each alone costs
++54–95 MiB and 0.3–0.4 s (Oxigraph evaluates them apart, over every observation, although they follow the cells'
+patterns). Written as ``{ ?o bkg:decimals ?d } UNION { ?o qb:dataSet ?ds FILTER NOT EXISTS { … } }`` (the R44/R45
+form) they take +0 MiB but no less time at 100 k (2.25 s); moving them before the first BIND changed nothing. Not
+landed: the next lead, for R23, R27, R30 and the other rules reading their cells' decimals that way.
 
 The 60 s target at 1 M is out of this engine's reach: at 1 M, one thread, joining every observation with four
 of its properties takes 6.9–7.0 s and with its dimension values through its DSD (5 M pairs) 19.7–25.3 s, and
