@@ -163,8 +163,11 @@ GiB, R46-subject-amounts +0.24 GiB). In R23 it is its four one-pattern OPTIONALs
 bkg:printedValue): without them the query takes 0.17 s and +0 MiB instead of 1.4 s and +500 MiB; each alone costs
 +54–95 MiB and 0.3–0.4 s (Oxigraph evaluates them apart, over every observation, although they follow the cells'
 patterns). Written as ``{ ?o bkg:decimals ?d } UNION { ?o qb:dataSet ?ds FILTER NOT EXISTS { … } }`` (the R44/R45
-form) they take +0 MiB but no less time at 100 k (2.25 s); moving them before the first BIND changed nothing. Not
-landed: the next lead, for R23, R27, R30 and the other rules reading their cells' decimals that way.
+form) they take +0 MiB but no less time at 100 k (2.25 s); moving them before the first BIND changed nothing. What
+mattered was the unit-factor patterns (``?unit bkg:factorToYuan ?f``) written before them: with the OPTIONALs first,
+R23 takes 0.28 s and +0 MiB (1.65 s and +500 MiB before; the same findings), landed for R23. The same move applied to
+every cross-table query by script was not uniformly better (R27-fund-columns 1.70 → 5.56 s, R27/R29's 财政拨款 rules
+0.1 → 0.3 s; the 32 queries together 13.2 → 15.6 s at 100 k), so R27, R30 and the others are left for one at a time.
 
 The 60 s target at 1 M is out of this engine's reach: at 1 M, one thread, joining every observation with four
 of its properties takes 6.9–7.0 s and with its dimension values through its DSD (5 M pairs) 19.7–25.3 s, and
