@@ -171,7 +171,7 @@ every cross-table query by script was not uniformly better (R27-fund-columns 1.7
 
 The 60 s target at 1 M is out of this engine's reach: at 1 M, one thread, joining every observation with four
 of its properties takes 6.9–7.0 s and with its dimension values through its DSD (5 M pairs) 19.7–25.3 s, and
-55 of the 141 checks read every observation or row (IC-12's candidate search reads the pairs three times). See
+55 of the 141 checks read every observation or row (IC-12's candidate search then read the pairs three times). See
 shapes/README.md, "Running the catalogue".
 
 (An earlier 100 k run with those three still slow and tests running beside it took 188.6 s, of which S10
