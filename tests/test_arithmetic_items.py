@@ -32,7 +32,10 @@ def _compared(store: Store, document: str) -> list[validate.Finding]:
     for constraint in validate.sparql_constraints(validate.load_shapes(SHAPES)):
         if constraint.severity == "Info":
             split = validate.final_filter(constraint.select)
-            assert split is not None and split[1] == "(?diff != 0 && ABS(?diff) <= ?envelope)"
+            assert split is not None
+            if split[1] == "(?diff > 0 && ?diff <= ?envelope)":  # a bound (R17, R18 其中 ≤ its whole), not a sum
+                continue
+            assert split[1] == "(?diff != 0 && ABS(?diff) <= ?envelope)"
             compared += validate.run_sparql_constraint(store, replace(constraint, select=split[0]),
                                                        validate.document_graphs(document))
     return compared
@@ -65,14 +68,14 @@ def test_sample_asset_total_is_a_rounding_difference(sample_store: Store, sample
     ]
 
 
-def _altered(sample_store: Store, document: str) -> Store:
+def _altered(sample_store: Store, document: str, sme_reserved: str = "12.00", office_buildings: str = "3.00") -> Store:
     """The sample with altered 三公 and asset cells, and a procurement table added (the sample's is
-    printed empty: 无政府采购预算，空表列示)."""
+    printed empty: 无政府采购预算，空表列示), its 合计 10.00 and its SME share ``sme_reserved``."""
     t3, fa = f"{document}/table/three-public-expenditure/obs", f"{document}/table/fixed-assets/obs"
     ds = f"{document}/table/procurement"
     li, bd, bkg = f"{base_iri()}code/line-item/", f"{base_iri()}code/breakdown/", uris.vocab()
     observations = [("procurement-total", "total", "10.00"), ("procurement-total", "general-public-budget", "6.00"),
-                    ("procurement-total", "unit-funds", "3.00"), ("procurement-total", "sme-reserved", "12.00"),
+                    ("procurement-total", "unit-funds", "3.00"), ("procurement-total", "sme-reserved", sme_reserved),
                     ("procurement-goods", "total", "4.00"), ("procurement-services", "total", "5.00")]
     body = " ".join(
         f"<{ds}/obs/line-item-{item}/{column}> a <http://purl.org/linked-data/cube#Observation> ;"
@@ -87,7 +90,7 @@ def _altered(sample_store: Store, document: str) -> Store:
     return _scratch_with(sample_store, [
         (f"{t3}/line-item-official-reception/total", "0.15"),  # R14 items (total 1.05) and R14 fund columns
         (f"{t3}/line-item-vehicle-operation/general-public-budget", "0.90"),  # R14 items: 公务用车 1.00
-        (f"{fa}/line-item-office-buildings/value", "3.00"),  # R18 其中 > 房屋 2.09
+        (f"{fa}/line-item-office-buildings/value", office_buildings),  # R18 其中 against 房屋 2.09
         (f"{fa}/line-item-other-fixed-assets/value", "119.36"),  # R18: 131.19 vs 132.20
     ], inserts)
 
@@ -118,6 +121,24 @@ def test_rules_fire_on_altered_cells(sample_store: Store, sample_document: str) 
     assert messages["R18-included-item"] == (
         "office-buildings 办公用房 (value): “of which” line 3.00 > its category 2.09 (by 0.91)",
         "office-buildings 办公用房（value）：其中项 3.00 > 所属类别 2.09（超出 0.91）")
+
+
+def test_an_excess_within_rounding_is_info(sample_store: Store, sample_document: str) -> None:
+    """A bound exceeded by no more than the two cells' rounding envelope is an Info with both numbers,
+    not silence: 办公用房 2.10 over 房屋 2.09, an SME share of 10.01 over a 合计 of 10.00 (each 0.01, the
+    envelope of two cells printed to 0.01 万元)."""
+    found = _findings(_altered(sample_store, sample_document, "10.01", "2.10"), sample_document)
+    bounds = [_row(f, "value", "bound", "diff", "envelope") for f in found if "bound" in f.values]
+    assert bounds == [
+        ("R17-sme-reserved", "Info", "procurement/obs/line-item-procurement-total/sme-reserved", "10.01", "10", "0.01",
+         "0.01"),
+        ("R18-included-item", "Info", "fixed-assets/obs/line-item-office-buildings/value", "2.1", "2.09", "0.01",
+         "0.01")]
+    messages = {f.rule: (f.message, f.message_zh) for f in found if "bound" in f.values}
+    assert messages["R18-included-item"] == (
+        "office-buildings 办公用房 (value): “of which” line 2.10 > its category 2.09 (by 0.01, within the rounding"
+        " envelope 0.01)",
+        "office-buildings 办公用房（value）：其中项 2.10 > 所属类别 2.09（超出 0.01，在舍入容差 0.01 之内）")
 
 
 def test_zero_three_public_total_with_a_non_zero_item(sample_store: Store, sample_document: str) -> None:
