@@ -517,3 +517,26 @@ def test_class_list_shares_need_the_opening_total_and_its_list(tmp_path) -> None
         ("4", "30.00", "", "", None, None),
         ("4", "40.00", "", "", None, None),
     ]
+
+
+def test_general_budget_basic_expenditure_and_its_split(tmp_path) -> None:
+    """"一般公共预算财政拨款基本支出 X 万元…人员经费…公用经费…" (a 决算's section 六, the Jiangsu 基本支出 paragraph):
+    the qualified total is read as the general budget's basic expenditure (compared with the 基本支出表, rule R41);
+    the 人员经费 / 公用经费 of its sentence are its parts (rule R48), those of the next sentence (the 决算's
+    "。其中：") are not; a basic expenditure qualified by another fund is not read."""
+    text = ("一般公共预算财政拨款基本支出 5377.64 万元。其中：人员经费 4896.98 万元，主要包括：基本工资；"
+            "公用经费 480.66 万元，主要包括：办公费。\n"
+            "2017 年度一般公共预算财政拨款基本支出预算 7666.68 万元，其中：（一）人员经费 6080.00 万元；"
+            "（二）公用经费 1586.68 万元。\n"
+            "政府性基金预算财政拨款基本支出 12.00 万元。\n")
+    path = tmp_path / "说明.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = SourceDocument.of(path, text.encode(), media_type="text/plain", encoding="utf-8", reader="test",
+                            blocks=[Paragraph(line, i + 1) for i, line in enumerate(text.splitlines())])
+    got = [(s.indicator, s.kind, s.printed, s.part_of) for s in narrative.extract(doc, 2017)]
+    assert got == [("general-public-budget-basic-expenditure", "amount", "5377.64", None),
+                   ("personnel-expenditure", "amount", "4896.98", None),
+                   ("public-expenditure", "amount", "480.66", None),
+                   ("general-public-budget-basic-expenditure", "amount", "7666.68", None),
+                   ("personnel-expenditure", "amount", "6080.00", 3),
+                   ("public-expenditure", "amount", "1586.68", 3)]

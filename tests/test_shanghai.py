@@ -77,6 +77,7 @@ FINDINGS: dict[str, Counter[tuple[str, str]]] = {
         ("R12-economic-hierarchy", "Info"): 1,
         ("R22-class-amounts", "Info"): 2,
         ("R26-general-budget-column", "Info"): 1,
+        ("R41-text-split", "Violation"): 2,  # GENERAL_BASIC, PERSONNEL below
         ("R46-subject-amounts", "Info"): 1,  # HEALTH_CLASS below
         ("R46-subject-path", "Warning"): 4,
         ("R46-undescribed-item", "Warning"): 4,
@@ -111,6 +112,21 @@ HEALTH_CLASS = ("R46-subject-amounts", "paragraph/21.10/figure/1",
                 "text “卫生健康支出（类）236.63 万元”: 卫生健康支出（类） 236.63 万元 ≠ 一般公共预算财政拨款支出决算表 "
                 "(210, total) 236.64 万元 (both rounded to the coarser precision; diff -0.01 in 万元, rounding "
                 "envelope 0.01)")
+
+
+#: R41 on the 决算's section 六 (p.24 “一般公共预算财政拨款基本支出 5377.64 万元。其中：人员经费 4896.98 万元，…
+#: 公用经费 480.66 万元”): the 一般公共预算财政拨款基本支出决算表 (p.16, two blocks) prints 人员经费合计 4884.09
+#: (301 4816.14 + 303 67.96) and 公用经费合计 480.66; the text's 5377.64 is the 基本支出 of all funds (支出决算表,
+#: p.10), and its 人员经费 exceeds the table's by the same 12.89 万元 as 5377.64 exceeds F5's 基本支出 5364.75 (p.15)
+#: — checked on the pages
+GENERAL_BASIC = ("R41-text-split", "paragraph/24.14/figure/1",
+                 "text “一般公共预算财政拨款基本支出 5377.64 万元”: 5377.64 万元 ≠ 一般公共预算财政拨款支出决算表 "
+                 "(table-total, basic) 5364.75 万元 (both rounded to the coarser precision; diff 12.89 in 万元, "
+                 "rounding envelope 0.01)")
+PERSONNEL = ("R41-text-split", "paragraph/24.15/figure/1",
+             "text “人员经费 4896.98 万元”: 4896.98 万元 ≠ 一般公共预算财政拨款基本支出决算表 "
+             "(personnel-expenses-total, "
+             "amount) 4884.09 万元 (both rounded to the coarser precision; diff 12.89 in 万元, rounding envelope 0.01)")
 
 
 #: The text rules' findings (groups C, D, F), by file, with the focus under the document IRI and the
@@ -215,6 +231,8 @@ TEXT_MESSAGES: dict[str, set[tuple[str, str, str]]] = {
     },
     FINAL: {
         HEALTH_CLASS,
+        GENERAL_BASIC,
+        PERSONNEL,
         # p.22 item 5 …（款）机关事业单位退休人员活动费支出（项）, p.24 items 11–13
         # 其他国土资源事务支出（项） and 住房保障支出（款）住房公积金 / 购房补贴: p.14–15 一般公共预算财政拨款支出决算表
         # prints 2080599 其他行政事业单位养老支出 0.88, 2200199 其他自然资源事务支出 45.00, and 221 住房保障支出 >

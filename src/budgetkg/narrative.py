@@ -237,6 +237,10 @@ _INDICATORS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _PROJECT = re.compile(r"项目$")
 _SPLITS = {"basic-expenditure", "project-expenditure", "personnel-expenditure", "public-expenditure"}
 _QUALIFIED = re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本经营")
+#: The one qualified split the tables print: "一般公共预算财政拨款基本支出 5377.64 万元" (a 决算's section 六,
+#: the Jiangsu "…年度一般公共预算财政拨款基本支出预算 7666.68 万元") is the total of the
+#: 一般公共预算财政拨款基本支出表 (B6 / F6).
+_GENERAL_BUDGET_BASIC = re.compile(r"一般公共预算(?:财政)?拨款(?:安排的)?基本支出")
 _CHANGE_VERB = re.compile(r"^(?:增加|减少|增长|下降|降低|提高)")
 #: A sentence about one classification subject: "住房改革支出(款)：…", "（类）".
 _SUBJECT_LEVEL = re.compile(r"[（(][类款项][)）]")
@@ -726,8 +730,11 @@ def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subj
             # "住房改革支出(款)：2018 年预算支出合计…": the total of one 类/款/项, not of the budget
             indicator = None
         if indicator in _SPLITS and _QUALIFIED.search(stripped):
-            # "财政拨款基本支出预算…": the split of one fund, not of the budget (tables compare totals)
-            indicator = None
+            # "财政拨款基本支出预算…": the split of one fund, not of the budget (tables compare totals); the general
+            # budget's basic expenditure is a table of its own
+            indicator = ("general-public-budget-basic-expenditure"
+                         if indicator == "basic-expenditure" and _GENERAL_BUDGET_BASIC.search(stripped)
+                         and not re.search(r"政府性基金|国有资本经营", stripped) else None)
         if indicator is not None and _CHANGE_VERB.match(_LEADING.sub("", stripped)):
             # "增加基本支出 844.15 万元": a change stated before its subject, not an amount
             indicator = None
@@ -1180,7 +1187,9 @@ def _parent(raws: list[_Raw], k: int, base: int, declared: bool, three_public: i
     stated = {r.indicator for r in raws if r.kind == "amount"}
     if raw.indicator in ("personnel-expenditure", "public-expenditure"):
         both = {"personnel-expenditure", "public-expenditure"} <= stated
-        return last("basic-expenditure") if both else None
+        owners = [i for i in (last("basic-expenditure"), last("general-public-budget-basic-expenditure"))
+                  if i is not None]
+        return max(owners) if both and owners else None
     if raw.indicator in _EXPENDITURE_PARTS:  # Jiangsu lists 单位预留机动经费 as a third part
         both = {"basic-expenditure", "project-expenditure"} <= stated
         return last("expenditure-total") if both else None
