@@ -158,11 +158,36 @@ def test_silent_on_every_corpus_document(corpus_build: tuple[Store, dict[str, Do
     compared = [f for iri in documents.values() for f in _compared(store, iri)]
     assert {f.values["diff"] for f in compared} == {Decimal(0)}
     assert Counter(f.rule for f in compared) == {
-        "R02-income-sources": 11, "R04-income-grand-total": 16, "R05-expenditure-grand-total": 19,
-        "R06-income-columns": 232, "R10-fiscal-income": 1, "R10-fiscal-income-grand-total": 16,
+        "R02-income-sources": 11, "R02-income-table-sources": 10, "R04-income-grand-total": 16,
+        "R05-expenditure-grand-total": 19, "R06-income-columns": 232, "R07-summary-purposes": 20,
+        "R10-fiscal-income": 1, "R10-fiscal-income-grand-total": 16,
         "R10-fiscal-expenditure-grand-total": 12, "R13-personnel-public-items": 194}
     # 江苏省人大办公厅 2017 prints 当年收入 | 13,649.07 with 小计 on the line below: its 本年收入合计
     iri = documents["江苏省人大办公厅2017年度预算公开.pdf"]
     assert sorted((f.rule, str(f.values["value"]), str(f.values["sum"])) for f in _compared(store, iri)
                   if f.focus.endswith("/income-expenditure-summary/obs/line-item-income-this-year-total/amount")) == [
         ("R02-income-sources", "13649.07", "13649.07")]
+
+
+def test_summary_purposes_on_altered_cells(corpus_build: tuple[Store, dict[str, DocumentReport]]) -> None:
+    """R07-summary-purposes: the Jiangsu summaries print expenditure by purpose (支出用途) beside the functional
+    classes; 省检察院 2018's 公开01表 本年支出合计 21,955.35 = 13,994.31 + 5,573.00 + 2,388.04 and its 公开04表
+    支出总计 21,940.96 = 13,979.92 + 5,573.00 + 2,388.04. A 基本支出 one unit off is a Violation with the numbers;
+    a 单位预留机动经费 one hundredth off is within the envelope of four cells printed to 0.01 万元 (0.02): an Info."""
+    store, reports = corpus_build
+    document = reports["2018年省检察院部门预算公开.pdf"].iri
+    assert document is not None
+    table = f"{document}/table"
+    scratch = _scratch_with(store, [
+        (f"{table}/income-expenditure-summary/obs/line-item-basic-expenditure/amount", "13995.31"),
+        (f"{table}/fiscal-appropriation-summary/obs/line-item-reserve-fund-expenditure/amount", "2388.05")])
+    found = sorted(_findings(scratch, document), key=lambda f: f.focus)
+    assert [(f.rule, f.severity, f.focus.split("/table/")[1], str(f.values["value"]), str(f.values["sum"]),
+             str(f.values["diff"]), str(f.values["n"]), str(f.values["envelope"])) for f in found] == [
+        ("R07-summary-purposes", "Info", "fiscal-appropriation-summary/obs/line-item-expenditure-grand-total/amount",
+         "21940.96", "21940.97", "-0.01", "3", "0.02"),
+        ("R07-summary-purposes", "Violation",
+         "income-expenditure-summary/obs/line-item-expenditure-this-year-total/amount",
+         "21955.35", "21956.35", "-1", "3", "0.02")]
+    assert found[1].message_zh == ("expenditure-this-year-total 本年支出合计（amount栏）：21,955.35 ≠ "
+                                   "基本支出 + 项目支出 + 单位预留机动经费 21956.35（差额 -1，3 项，舍入容差 0.02）")
