@@ -202,9 +202,9 @@ def test_silent_on_every_corpus_document(corpus_build: tuple[Store, dict[str, Do
     assert {name: _findings(store, iri) for name, iri in documents.items()} == {name: [] for name in documents}
     compared = [f for iri in documents.values() for f in _compared(store, iri)]
     assert {f.values["diff"] for f in compared} == {Decimal(0)}
-    # Jiangsu prints 货物 / 服务 rows without a 合计: nothing to compare (R17); each 公开09表: two 小计, one 合计
+    # each Jiangsu 政府采购 table: 合计 = 货物 + 工程 + 服务 (R17); each 公开09表: two 小计, one 合计
     assert Counter(f.rule for f in compared) == {"R14-three-public-items": 12 + 10 * 2,
-                                                 "R14-meeting-training-total": 10}
+                                                 "R14-meeting-training-total": 10, "R17-procurement-categories": 10}
     final = documents["上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"]
     t3 = "three-public-expenditure/obs"
     assert sorted(_row(f, "value", "sum") for f in _compared(store, final)) == [

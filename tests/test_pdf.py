@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from budgetkg import uris
-from budgetkg.model import ReadError
+from budgetkg.model import RawTable, ReadError, Row
 from budgetkg.pipeline import DocumentReport
 from budgetkg.read import read_document
 from budgetkg.read.pdf import read_pdf
@@ -128,16 +128,17 @@ def test_tables_rebuild_cell_for_cell(path: Path, corpus_build: tuple[Store, dic
 # -- Jiangsu: every table maps its figures ------------------------------------------------
 
 #: Observations (amount cells mapped) per Jiangsu 公开表 document. The cells not mapped are the
-#: procurement rows below a 品目大类 (project × economic item × goods: no code list), reported.
+#: procurement rows below a 品目大类 (project × economic item × goods: no code list), reported. The
+#: procurement table's 合计 row is data, though the national layout's two header rows would reach it.
 JIANGSU_OBSERVATIONS = {
-    "江苏省人大常委会办公厅2019年部门预算公开表.pdf": 139,
-    "省人大办公厅2018预算公开.pdf": 136,
-    "2017年省检察院部门预算.pdf": 143,
-    "江苏省委办公厅2017年预算公开表格.pdf": 142,
-    "江苏省委办公厅2018年度部门预算公开表.pdf": 141,
-    "江苏省委办公厅2019年度部门预算公开表格.pdf": 144,
-    "2017年度部门预算公开表.pdf": 137,
-    "江苏省政协办公厅2018度部门预算公开表.pdf": 143,
+    "江苏省人大常委会办公厅2019年部门预算公开表.pdf": 140,
+    "省人大办公厅2018预算公开.pdf": 137,
+    "2017年省检察院部门预算.pdf": 144,
+    "江苏省委办公厅2017年预算公开表格.pdf": 143,
+    "江苏省委办公厅2018年度部门预算公开表.pdf": 142,
+    "江苏省委办公厅2019年度部门预算公开表格.pdf": 145,
+    "2017年度部门预算公开表.pdf": 138,
+    "江苏省政协办公厅2018度部门预算公开表.pdf": 144,
 }
 
 #: Figures read off the PDFs' page text (pdfplumber ``page.extract_text()``), not from this
@@ -209,6 +210,8 @@ JIANGSU_FIGURES: dict[str, list[tuple[str, str, str, str]]] = {
         ("general-public-budget-expenditure", "functional/2040401", "amount", "10,883.36"),
         ("fiscal-appropriation-basic-expenditure", "line-item/table-total", "amount", "13,979.92"),
         ("institution-operation-expenses", "line-item/table-total", "amount", "2,722.57"),
+        # p.20: 公开 12 表 合计 3,096.24 (一、货物A 268.00, 三、服务C 2,828.24)
+        ("procurement", "line-item/procurement-total", "total", "3,096.24"),
     ],
 }
 
@@ -307,3 +310,20 @@ def test_image_only_pdf(tmp_path: Path) -> None:
     image.new("RGB", (600, 400), "white").save(scan)
     assert scan.read_bytes().startswith(b"%PDF")
     assert _reason(scan) == "scanned PDF without a text layer: not supported"
+
+
+def test_a_total_row_is_never_a_heading() -> None:
+    """The procurement mapping expects two header rows (the national 政府采购预算表); Jiangsu's 政府采购支出预算表
+    heads its columns in one row, so its 合计 row (省检察院 2018 p.20: 合计 3,096.24) was read as a second heading
+    ("总计 / 3,096.24") and its figure was lost. A 合计 / 总计 row printing a figure ends the header block."""
+    raw = RawTable("公开 12 表：政府采购支出预算表", 1, [
+        Row(("部门：", "江苏省人民检察院", "单位：万元"), 2),
+        Row(("采购品目大类", "专项名称", "经济科目", "采购物品名称", "采购组织形式", "总计"), 3),
+        Row(("合计", "", "", "", "", "3,096.24"), 4),
+        Row(("一、货物A", "", "", "", "", "268.00"), 5),
+        Row(("三、服务C", "", "", "", "", "2,828.24"), 6)])
+    table = recognise(raw, "公开表.pdf")
+    assert [r.line for r in table.header_rows] == [3]
+    assert [r.cells[0] for r in table.body_rows] == ["合计", "一、货物A", "三、服务C"]
+    assert [c.path for c in table.columns][-1] == ("总计",)
+    assert table.columns[-1].spec is not None and table.columns[-1].spec.breakdown == "total"

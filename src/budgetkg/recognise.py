@@ -287,6 +287,12 @@ def _split_table(raw: RawTable, mapping: Mapping | None) -> tuple[list[Row], lis
         return meta, rows[: lanci + 1], rows[lanci + 1 :]
     count = mapping.header_rows if mapping and mapping.header_rows is not None else 1
     count = _merged_header_extent(raw, len(raw.rows) - len(rows), count)
+    # a total row printing a figure is data, however many header rows the mapping's usual layout has (Jiangsu's
+    # 政府采购支出预算表 heads its columns in one row, the national one in two: its 合计 3,096.24 became a heading)
+    total = next((i for i, r in enumerate(rows[1:count], 1) if r.cells and squash(r.cells[0]) in ("合计", "总计")
+                  and any(_FIGURE.match(c.strip()) for c in r.cells)), None)
+    if total is not None:
+        count = total
     return meta, rows[:count], rows[count:]
 
 
