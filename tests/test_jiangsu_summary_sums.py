@@ -2,9 +2,10 @@
 function and by purpose (支出用途: 一、基本支出 13,994.31, 二、项目支出 5,573.00, 三、单位预留机动经费 2,388.04 —
 21,955.35, its 当年支出小计), and 公开02表 收入预算总表 lists the sources as lines under its own 收入总计 21,955.35
 (one 金额 column: 一般公共预算资金 小计 21,940.96 + 其他资金 小计 14.39), not as columns of a 合计 row. Rules on
-them: ``R07-summary-purposes`` (Σ purposes = 本年支出合计), ``R02-income-table-sources`` (收入总计 = Σ the sources'
-小计) and ``R20-summary-income`` (公开01表 收入合计 = 公开02表 收入总计). Altered cells of the PDF
-(``process_edited``) give exactly these findings among the table rules (groups A and B)."""
+them: ``R07-summary-purposes`` (Σ purposes = 本年支出合计), ``R02-income-table-sources`` (收入总计 = Σ the
+sources' 小计), ``R02-income-table-subtotals`` (each 小计 = Σ its detail lines) and ``R20-summary-income``
+(公开01表 收入合计 = 公开02表 收入总计). Altered cells of the PDF (``process_edited``) give exactly these findings
+among the table rules (groups A and B)."""
 
 from __future__ import annotations
 
@@ -52,31 +53,47 @@ def test_the_income_table_total_altered_disagrees_with_the_summary() -> None:
 
 def test_a_source_subtotal_altered_breaks_the_income_table_sum() -> None:
     """公开02表 其他资金 小计 24.39 (+10): the sources add up to 21,965.35 against its 收入总计 21,955.35 (the
-    其他资金 detail line 其他收入 14.39 is not added again; no rule compares a source line across the tables)."""
+    其他资金 detail line 其他收入 14.39 is not added again), and the 小计 no longer equals its detail line."""
     mapped, findings = process_edited(PROC_2018, {}, {(T02, 10, 2): ("14.39", "24.39")})
     assert _table_rules(findings, mapped.iri) == [
         ("R02-income-table-sources", "Violation", "table/income/obs/line-item-income-grand-total/amount",
          "income-grand-total 收入总计 [amount]: 21,955.35 ≠ the sources' subtotals 21965.35 (diff -10, 2 terms, "
-         "rounding envelope 0.015)")]
+         "rounding envelope 0.015)"),
+        ("R02-income-table-subtotals", "Violation", "table/income/obs/line-item-other-funds/amount",
+         "other-funds 其他资金 [amount]: subtotal 24.39 ≠ its detail lines 14.39 (diff 10, 1 terms, "
+         "rounding envelope 0.01)")]
+
+
+def test_a_detail_line_altered_breaks_its_subtotal() -> None:
+    """公开02表 其他资金 / 其他收入 24.39 (+10) under its 小计 14.39."""
+    mapped, findings = process_edited(PROC_2018, {}, {(T02, 13, 2): ("14.39", "24.39")})
+    assert _table_rules(findings, mapped.iri) == [
+        ("R02-income-table-subtotals", "Violation", "table/income/obs/line-item-other-funds/amount",
+         "other-funds 其他资金 [amount]: subtotal 14.39 ≠ its detail lines 24.39 (diff -10, 1 terms, "
+         "rounding envelope 0.01)")]
 
 
 def test_fast_path_equals_pyshacl() -> None:
-    """The three rules through pyshacl on the file with both cells altered: the Violations, and silence on the
+    """The four rules through pyshacl on the file with three cells altered: the Violations, and silence on the
     公开04表's purposes (equal) and on the summary's 收入 this-year line (R20 compares it with 公开02表, which prints
     no such line)."""
     mapped, _ = process_edited(PROC_2018, {}, {(T01, 4, 5): ("13,994.31", "14,004.31"),
-                                               (T02, 2, 2): ("21,955.35", "21,965.35")})
+                                               (T02, 2, 2): ("21,955.35", "21,965.35"),
+                                               (T02, 13, 2): ("14.39", "24.39")})
     iri = mapped.iri
     scratch = Store.scratch({iri: mapped.triples, uris.shared_graph(): mapped.shared})
     summary, fiscal = "table/income-expenditure-summary/obs/", "table/fiscal-appropriation-summary/obs/"
     foci = [f"{iri}/{path}" for path in (
         summary + "line-item-expenditure-this-year-total/amount", summary + "line-item-expenditure-grand-total/amount",
         summary + "line-item-income-grand-total/amount", summary + "line-item-income-this-year-total/amount",
-        fiscal + "line-item-expenditure-grand-total/amount", "table/income/obs/line-item-income-grand-total/amount")]
+        fiscal + "line-item-expenditure-grand-total/amount", "table/income/obs/line-item-income-grand-total/amount",
+        "table/income/obs/line-item-other-funds/amount",
+        "table/income/obs/line-item-general-public-budget-appropriation/amount")]
     shapes = _retarget(validate.load_shapes(["arithmetic-totals.ttl", "crosstable.ttl"]), foci,
-                       ("R07-summary-purposes", "R20-summary-income", "R02-income-table-sources"))
+                       ("R07-summary-purposes", "R20-summary-income", "R02-income-table-"))
     reference = engines_on(scratch, document_graphs(iri), shapes)
     assert sorted((r[0].split("#")[1], r[1], r[2].removeprefix(iri + "/")) for r in reference) == [
         ("R02-income-table-sources-violation", "Violation", "table/income/obs/line-item-income-grand-total/amount"),
+        ("R02-income-table-subtotals-violation", "Violation", "table/income/obs/line-item-other-funds/amount"),
         ("R07-summary-purposes-violation", "Violation", summary + "line-item-expenditure-this-year-total/amount"),
         ("R20-summary-income-violation", "Violation", summary + "line-item-income-grand-total/amount")]
