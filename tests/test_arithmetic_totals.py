@@ -147,22 +147,27 @@ def _compared(store: Store, document: str) -> list[validate.Finding]:
 
 def test_silent_on_every_corpus_document(corpus_build: tuple[Store, dict[str, DocumentReport]]) -> None:
     """Every corpus document's summary and income tables add up: no finding (each total was checked
-    against the printed tables, see shapes/README.md)."""
+    against the printed tables, see shapes/README.md), but one rounding difference in the 决算's two-block
+    基本支出决算表 (p.16: 人员经费合计 4884.09, 301 4816.14 + 303 67.96 = 4884.10; 公用经费合计 480.66 = 302 440.90
+    + 310 39.76)."""
     store, reports = corpus_build
     documents = {name: r.iri for name, r in reports.items() if r.iri is not None}
+    final = "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"
     assert {name: [f.message for f in _findings(store, iri)] for name, iri in documents.items()} == {
-        name: [] for name in documents}
+        name: [] for name in documents} | {final: [
+            "personnel-expenses-total 人员经费合计 [amount]: 4884.09 ≠ the sum of its classes 4884.1 (diff -0.01, "
+            "2 terms, rounding envelope 0.015)"]}
     assert len(documents) == len(reports)
     assert sorted(Path(n).suffix for n in documents) == [".pdf"] * len(documents)
-    # the rules do compare: every summary table's totals, every income-table row (exact, diff 0)
+    # the rules do compare: every summary table's totals, every income-table row (exact, diff 0, but that one)
     compared = [f for iri in documents.values() for f in _compared(store, iri)]
-    assert {f.values["diff"] for f in compared} == {Decimal(0)}
+    assert Counter(f.values["diff"] for f in compared if f.values["diff"] != 0) == {Decimal("-0.01"): 1}
     assert Counter(f.rule for f in compared) == {
         "R02-income-sources": 11, "R02-income-table-sources": 10, "R02-income-table-subtotals": 15,
         "R04-income-grand-total": 16,
         "R05-expenditure-grand-total": 19, "R06-income-columns": 232, "R07-summary-purposes": 20,
         "R10-fiscal-income": 1, "R10-fiscal-income-grand-total": 16,
-        "R10-fiscal-expenditure-grand-total": 12, "R13-personnel-public-items": 194}
+        "R10-fiscal-expenditure-grand-total": 12, "R13-block-totals": 2, "R13-personnel-public-items": 194}
     # 江苏省人大办公厅 2017 prints 当年收入 | 13,649.07 with 小计 on the line below: its 本年收入合计
     iri = documents["江苏省人大办公厅2017年度预算公开.pdf"]
     assert sorted((f.rule, str(f.values["value"]), str(f.values["sum"])) for f in _compared(store, iri)

@@ -459,6 +459,14 @@ def test_reason_clauses_of_corpus_passages() -> None:
     ]
 
 
+def _text_document(tmp_path, text: str) -> SourceDocument:
+    """``text`` as a plain-text document of one paragraph per line."""
+    path = tmp_path / "说明.txt"
+    path.write_text(text, encoding="utf-8")
+    return SourceDocument.of(path, text.encode(), media_type="text/plain", encoding="utf-8", reader="test",
+                             blocks=[Paragraph(line, i + 1) for i, line in enumerate(text.splitlines())])
+
+
 def test_item_fee_and_another_years_figure_are_not_the_total(tmp_path) -> None:
     # 江苏省委办公厅 2017: "因公出国（境）费用预算支出 70 万元" is the 三公 item (费用 as 费), not the year's
     # expenditure; 江苏省政协办公厅 2017: the 2016 figure a 2017 budget compares with is not its total but the
@@ -466,10 +474,7 @@ def test_item_fee_and_another_years_figure_are_not_the_total(tmp_path) -> None:
     text = ("（五）“三公”经费预算情况说明\n1．因公出国（境）费用预算支出 70 万元，本年数与上年预算数一致。\n"
             "2017 年度部门支出预算安排与 2016 年度相比（2016 年度部门支出预算安排为8,648.07万元），增加498.72万元。\n"
             "2017 年度部门支出预算安排9,146.79万元。\n")
-    path = tmp_path / "说明.txt"
-    path.write_text(text, encoding="utf-8")
-    doc = SourceDocument.of(path, text.encode(), media_type="text/plain", encoding="utf-8", reader="test",
-                            blocks=[Paragraph(line, i + 1) for i, line in enumerate(text.splitlines())])
+    doc = _text_document(tmp_path, text)
     statements = narrative.extract(doc, 2017)
     got = [(s.indicator, s.kind, s.printed, s.reference_year, s.compared_with) for s in statements]
     # “本年数与上年预算数一致” is the item's change of 0 (direction flat: tests/test_flat_changes.py)
@@ -498,11 +503,7 @@ def test_class_list_shares_need_the_opening_total_and_its_list(tmp_path) -> None
         "一般公共预算财政拨款支出 100.00 万元，主要用于：基本支出 30.00 万元，占 30.00%；公共安全支出（类）40.00 万元，"
         "占 40.00%。",
     ]
-    text = "\n".join(lines) + "\n"
-    path = tmp_path / "说明.txt"
-    path.write_text(text, encoding="utf-8")
-    doc = SourceDocument.of(path, text.encode(), media_type="text/plain", encoding="utf-8", reader="test",
-                            blocks=[Paragraph(line, i + 1) for i, line in enumerate(lines)])
+    doc = _text_document(tmp_path, "\n".join(lines) + "\n")
     statements, percentages = narrative.extract_all(doc, 2024)
     got = [(p.paragraph, p.printed, p.share_of, p.share_basis,
             (statements[p.rate_of].indicator, statements[p.rate_of].label) if p.rate_of is not None else None,
@@ -529,10 +530,7 @@ def test_general_budget_basic_expenditure_and_its_split(tmp_path) -> None:
             "2017 年度一般公共预算财政拨款基本支出预算 7666.68 万元，其中：（一）人员经费 6080.00 万元；"
             "（二）公用经费 1586.68 万元。\n"
             "政府性基金预算财政拨款基本支出 12.00 万元。\n")
-    path = tmp_path / "说明.txt"
-    path.write_text(text, encoding="utf-8")
-    doc = SourceDocument.of(path, text.encode(), media_type="text/plain", encoding="utf-8", reader="test",
-                            blocks=[Paragraph(line, i + 1) for i, line in enumerate(text.splitlines())])
+    doc = _text_document(tmp_path, text)
     got = [(s.indicator, s.kind, s.printed, s.part_of) for s in narrative.extract(doc, 2017)]
     assert got == [("general-public-budget-basic-expenditure", "amount", "5377.64", None),
                    ("personnel-expenditure", "amount", "4896.98", None),

@@ -75,6 +75,7 @@ FINDINGS: dict[str, Counter[tuple[str, str]]] = {
         ("R07-expenditure-columns", "Info"): 4,
         ("R08-table-total", "Info"): 2,
         ("R12-economic-hierarchy", "Info"): 1,
+        ("R13-block-totals", "Info"): 1,
         ("R22-class-amounts", "Info"): 2,
         ("R26-general-budget-column", "Info"): 1,
         ("R41-text-split", "Violation"): 2,  # GENERAL_BASIC, PERSONNEL below
@@ -312,6 +313,9 @@ FINAL_MESSAGES = {
     "(diff 0.01, 5 terms, rounding envelope 0.03)",
     # p.16 基本支出决算表: 302 商品和服务支出 440.90, its 27 款 add up to 440.88
     "302 商品和服务支出 [amount]: 440.90 ≠ Σ children 440.88 (diff 0.02, 27 terms, rounding envelope 0.14)",
+    # p.16, its footer: 人员经费合计 4884.09, 301 工资福利支出 4816.14 + 303 对个人和家庭的补助 67.96 = 4884.10
+    "personnel-expenses-total 人员经费合计 [amount]: 4884.09 ≠ the sum of its classes 4884.1 (diff -0.01, 2 terms, "
+    "rounding envelope 0.015)",
 }
 
 
