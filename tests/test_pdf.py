@@ -327,3 +327,22 @@ def test_a_total_row_is_never_a_heading() -> None:
     assert [r.cells[0] for r in table.body_rows] == ["合计", "一、货物A", "三、服务C"]
     assert [c.path for c in table.columns][-1] == ("总计",)
     assert table.columns[-1].spec is not None and table.columns[-1].spec.breakdown == "total"
+
+
+def test_a_row_printing_a_figure_is_never_a_heading() -> None:
+    """The same for any row printing a figure: the procurement table of 政协办公厅 2017 continues on its next page
+    under the repeated column headings, its first row a project (省政协全委会 会议费 714.80), which the two header
+    rows of the national layout took as a heading. A 合计 row in whole 元 (Shanghai's tables) is data as well."""
+    continued = RawTable("2017年政府采购预算表", 1, [
+        Row(("部门：江苏省政协办公厅", "单位：万元"), 2),
+        Row(("采购品目大类", "专项名称", "经济科目", "采购物品名称", "采购组织形式", "总计"), 3),
+        Row(("", "省政协全委会", "会议费", "", "", "714.80"), 4),
+        Row(("", "", "", "会议服务", "分散自行组织", "65.00"), 5)])
+    table = recognise(continued, "公开表.pdf")
+    assert [r.line for r in table.header_rows] == [3]
+    assert [r.line for r in table.body_rows] == [4, 5]
+    in_yuan = RawTable("政府采购预算表", 1, [
+        Row(("采购品目大类", "专项名称", "经济科目", "采购物品名称", "采购组织形式", "总计"), 2),
+        Row(("合计", "", "", "", "", "3096240"), 3),
+        Row(("一、货物A", "", "", "", "", "268000"), 4)])
+    assert [r.line for r in recognise(in_yuan, "预算.pdf").body_rows] == [3, 4]

@@ -287,13 +287,21 @@ def _split_table(raw: RawTable, mapping: Mapping | None) -> tuple[list[Row], lis
         return meta, rows[: lanci + 1], rows[lanci + 1 :]
     count = mapping.header_rows if mapping and mapping.header_rows is not None else 1
     count = _merged_header_extent(raw, len(raw.rows) - len(rows), count)
-    # a total row printing a figure is data, however many header rows the mapping's usual layout has (Jiangsu's
-    # 政府采购支出预算表 heads its columns in one row, the national one in two: its 合计 3,096.24 became a heading)
-    total = next((i for i, r in enumerate(rows[1:count], 1) if r.cells and squash(r.cells[0]) in ("合计", "总计")
-                  and any(_FIGURE.match(c.strip()) for c in r.cells)), None)
-    if total is not None:
-        count = total
+    # a header never holds figures: a row printing one is data, however many header rows the mapping's usual
+    # layout has (Jiangsu's 政府采购支出预算表 heads its columns in one row, the national one in two: its 合计
+    # 3,096.24 became a heading). A 合计 / 总计 row is data with whole numbers too (tables in 元).
+    data = next((i for i, r in enumerate(rows[1:count], 1) if _prints_figure(r)), None)
+    if data is not None:
+        count = data
     return meta, rows[:count], rows[count:]
+
+
+def _prints_figure(row: Row) -> bool:
+    """A row printing an amount: a decimal or thousands-grouped figure, or any number on a total line."""
+    cells = [c.strip() for c in row.cells]
+    if any(_FIGURE.match(c) for c in cells):
+        return True
+    return bool(cells) and squash(cells[0]) in ("合计", "总计") and any(re.fullmatch(r"-?\d+", c) for c in cells[1:])
 
 
 def _merged_header_extent(raw: RawTable, first: int, count: int) -> int:
@@ -305,7 +313,7 @@ def _merged_header_extent(raw: RawTable, first: int, count: int) -> int:
     # a header never holds figures: the block stops above the first row printing an amount (a
     # stub cell merged down the whole table, or a one-row table under a merged heading)
     limit = next((i for i, r in enumerate(raw.rows[first:])
-                  if i >= count and any(_FIGURE.match(c.strip()) for c in r.cells)), len(raw.rows) - first)
+                  if i >= count and _prints_figure(r)), len(raw.rows) - first)
     while True:
         extent = count
         for r, _c, rs, cs in raw.merges:
