@@ -101,7 +101,7 @@ def test_altered_figures_are_reported() -> None:
     assert _found(findings, mapped.iri) == [
         ("R40-text-income-sources", "Violation", "paragraph/20/figure/1",
          f"text “其他资金收入预算总计5万元”: 5 万元 ≠ {table} (other-funds, amount) （空） 万元 "
-         + envelope.format(5, 1)),
+         + envelope.format(5, "0.5")),
         ("R40-text-totals", "Violation", "paragraph/19.11/figure/1",
          f"text “收入预算总计15898.44万元”: 15898.44 万元 ≠ {table} (income-this-year-total, amount) 15897.44 万元 "
          + envelope.format(1, "0.01")),
@@ -120,3 +120,14 @@ def test_altered_figures_are_reported() -> None:
          "“增长1312.56 %”: 1312.56% ≠ 1557.29 ÷ 138.43 = 1124.9657% computed from “与上年相比增加1557.29万元”"
          " (1124.97% at the stated decimals; diff 187.59 percentage points, envelope 0.1899)"),
     ]
+
+
+def test_one_unit_against_an_empty_line_is_a_violation() -> None:
+    """An empty line is an exact 0, and a 0 rounds to 0 in every rounding mode: the text's "1万元" against it is
+    beyond the envelope (half a unit: only the text was rounded), where one unit of the text's precision was
+    allowed before (an Info)."""
+    line = "3．其他资金收入预算总计0万元。与上年相比增加（减少）"
+    _mapped, findings = process_edited(NPC_2018, {"20": (line, line.replace("总计0", "总计1"))})
+    found = [f for f in findings if f.rule == "R40-text-income-sources"]
+    assert [(f.severity, f.values["diff"], f.values["envelope"], f.values["tablePrinted"]) for f in found] == [
+        ("Violation", Decimal("1"), Decimal("0.5"), "（空）")]
