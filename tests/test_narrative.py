@@ -139,6 +139,11 @@ def test_statements_of_a_shanghai_pdf() -> None:
         # “（三）公务接待费0.00万元。与2023年预算持平，主要原因是…。”: its flat sentence, and that sentence's reason
         ("official-reception", "change", D("0"), "", "flat", 2023, None, 43),
         ("government-procurement", "amount", D("120.60"), "万元", "", None, None, None),
+        # “…政府采购预算120.60万元，其中：政府采购货物预算0.00万元、政府采购工程预算0.00万元、
+        # 政府采购服务预算120.60万元。”
+        ("procurement-goods", "amount", D("0.00"), "万元", "", None, 45, None),
+        ("procurement-works", "amount", D("0.00"), "万元", "", None, 45, None),
+        ("procurement-services", "amount", D("120.60"), "万元", "", None, 45, None),
     ]
     # the budget line of each 项 is set against the previous year's outturn stated before it
     assert [(i, s.compared_with) for i, s in enumerate(statements) if s.compared_with is not None] == [

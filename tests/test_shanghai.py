@@ -79,6 +79,7 @@ FINDINGS: dict[str, Counter[tuple[str, str]]] = {
         ("R22-class-amounts", "Info"): 2,
         ("R26-general-budget-column", "Info"): 1,
         ("R41-text-split", "Violation"): 2,  # GENERAL_BASIC, PERSONNEL below
+        ("R48-itemised-list", "Info"): 1,  # PROCUREMENT below
         ("R46-subject-amounts", "Info"): 1,  # HEALTH_CLASS below
         ("R46-subject-path", "Warning"): 4,
         ("R46-undescribed-item", "Warning"): 4,
@@ -124,6 +125,12 @@ GENERAL_BASIC = ("R41-text-split", "paragraph/24.14/figure/1",
                  "text “一般公共预算财政拨款基本支出 5377.64 万元”: 5377.64 万元 ≠ 一般公共预算财政拨款支出决算表 "
                  "(table-total, basic) 5364.75 万元 (both rounded to the coarser precision; diff 12.89 in 万元, "
                  "rounding envelope 0.01)")
+#: R48 on the 决算's procurement (p.27 “…政府采购金额（以合同签订为准）为 2319.21 万元，其中：货物采购金额 122.43万元、
+#: 工程采购金额 1387.72 万元、服务采购金额 809.07 万元”): the categories add up to 2319.22, 0.01 over — a rounding Info
+PROCUREMENT = ("R48-itemised-list", "paragraph/27.19/figure/1",
+               "“上海市普陀区规划和自然资源局 2024 年度政府采购金额（以合同签订为准）为 2319.21 万元”: 2319.21 万元 ≠ "
+               "sum of its 3 items in the units written 2319.22 万元 (diff -0.01, rounding envelope 0.02; the items' "
+               "numbers added as if in one unit: 2319.22)")
 PERSONNEL = ("R41-text-split", "paragraph/24.15/figure/1",
              "text “人员经费 4896.98 万元”: 4896.98 万元 ≠ 一般公共预算财政拨款基本支出决算表 "
              "(personnel-expenses-total, "
@@ -234,6 +241,7 @@ TEXT_MESSAGES: dict[str, set[tuple[str, str, str]]] = {
         HEALTH_CLASS,
         GENERAL_BASIC,
         PERSONNEL,
+        PROCUREMENT,
         # p.22 item 5 …（款）机关事业单位退休人员活动费支出（项）, p.24 items 11–13
         # 其他国土资源事务支出（项） and 住房保障支出（款）住房公积金 / 购房补贴: p.14–15 一般公共预算财政拨款支出决算表
         # prints 2080599 其他行政事业单位养老支出 0.88, 2200199 其他自然资源事务支出 45.00, and 221 住房保障支出 >

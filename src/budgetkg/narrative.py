@@ -24,8 +24,8 @@ unit **as written** (a "0.30元" in a 万元 list stays 元 — rule R47 flags i
 the exact text span, the sentence, and a link to its paragraph. Structure the text states is
 kept too: ``bkg:partOf`` links the items of an exhaustive list to its total (the "三公" items,
 人员经费 + 公用经费 of 基本支出, 基本 + 项目 of the year's expenditure, a 机关运行经费 list
-that declares 明细相加 = 合计, the projects of 项目支出) so that rules R45, R48 and R50 can add
-them up; ``bkg:changeOf`` links a change to the figure it changes.
+that declares 明细相加 = 合计, the projects of 项目支出, the 货物 / 工程 / 服务 of 政府采购) so that
+rules R45, R48 and R50 can add them up; ``bkg:changeOf`` links a change to the figure it changes.
 
 The figures a text sets against each other are kept too: a final account's 年初预算为 X / 支出决算为 Y
 (figure kinds ``initial-budget`` / ``final-outturn``, ``bkg:comparedWith``, and what the text says of
@@ -203,7 +203,17 @@ _INDICATORS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("training-expenses", r"培训费(?:预算支出|支出预算)(?:为)?$"),
         ("institution-operation-expenses", r"机关运行(?:经)?费(?:预算)?(?:共计)?(?:安排|支出)?(?:预算)?(?:为|是)?$"),
         ("fixed-assets", r"(?<!拟购置)(?<!购置)(?<!其他)固定资产(?:金额|总额|原值|账面价值)?(?:为|是)?$"),
-        ("government-procurement", r"(?<![类物程务])政府采购(?:支出)?(?:预算|金额)(?:总额)?(?:为|是)?$"),
+        # the three categories of procurement, as the templates word them: Shanghai "政府采购货物预算", Jiangsu
+        # "拟采购货物支出" / "拟购买服务支出" / "货物类政府采购支出预算", a 决算's "货物采购金额"
+        ("procurement-goods", r"(?:政府采购货物(?:支出)?(?:预算|金额)|拟(?:采购|购买)货物(?:支出)?(?:预算)?"
+         r"|货物类政府采购(?:支出)?(?:预算|金额)?|(?<!政府)货物采购(?:支出)?(?:预算|金额)?)(?:为|是)?$"),
+        ("procurement-works", r"(?:政府采购工程(?:支出)?(?:预算|金额)|拟(?:采购|购买)工程(?:支出)?(?:预算)?"
+         r"|工程类政府采购(?:支出)?(?:预算|金额)?|(?<!政府)工程采购(?:支出)?(?:预算|金额)?)(?:为|是)?$"),
+        ("procurement-services", r"(?:政府采购服务(?:支出)?(?:预算|金额)|拟(?:采购|购买)服务(?:支出)?(?:预算)?"
+         r"|服务类政府采购(?:支出)?(?:预算|金额)?|(?<!政府)服务采购(?:支出)?(?:预算|金额)?)(?:为|是)?$"),
+        # a 决算's "政府采购金额（以合同签订为准）为 2319.21 万元": the basis in brackets
+        ("government-procurement",
+         r"(?<![类物程务])政府采购(?:支出)?(?:预算|金额)(?:总额|总金额)?(?:[（(][^（()）]*[)）])?(?:为|是)?$"),
         # …预算数为 (Jiangsu: "此外，基本支出预算数为 7666.68 万元。", "项目支出预算数为 5853.96 万元。")
         ("basic-expenditure", r"基本支出(?:预算数(?:为|是)|(?:预算)?(?:安排)?(?:为|是)?)$"),
         ("project-expenditure", r"项目支出(?:预算数(?:为|是)|(?:预算)?(?:安排)?(?:为|是)?)$"),
@@ -357,6 +367,9 @@ _INCOME_PARTS = {"fiscal-appropriation-income", "general-public-budget-income", 
                  "state-capital-income", "special-account-income", "business-income", "operating-income",
                  "other-income", "other-funds-income"}
 _EXPENDITURE_PARTS = {"basic-expenditure", "project-expenditure", "reserve-fund-expenditure"}
+#: 货物 / 工程 / 服务: every purchase is one of the three, so the categories a sentence states after its total are
+#: its parts (Jiangsu leaves out a category of 0: "其中：拟采购货物支出84万元、拟购买服务支出1338.50万元")
+_PROCUREMENT_PARTS = {"procurement-goods", "procurement-works", "procurement-services"}
 #: The "三公" items a bare share may follow (of the 三公 total): not 购置 / 运行维护, whose bare share may be
 #: of the 公务用车 item they are listed under.
 _THREE_PUBLIC_SHARE_ITEMS = {"outbound-travel", "official-vehicles", "official-reception"}
@@ -952,6 +965,7 @@ def extract_all(doc: SourceDocument, year: int | None = None) -> tuple[list[Stat
         vehicles: int | None = None
         subject = ""  # the 类/款/项 path the passage is about
         previous_last: int | None = None  # the last figure of the previous sentence (its index in out)
+        procurement_tail: int | None = None  # the previous sentence's figure if it ends with the procurement total
         previous_lo = 0
         before: tuple[list[_Raw], int, int] = ([], 0, 0)  # the previous sentence's figures, end and first index
         lone: tuple[_Raw, int] | None = None  # the previous sentence's one amount (_lone_amount) and its index in out
@@ -1008,7 +1022,11 @@ def extract_all(doc: SourceDocument, year: int | None = None) -> tuple[list[Stat
                     share_basis=pct.share_basis, share_list=head))
                 placed_rates.append((len(percentages) - 1, lo, pct.num_start))
             previous_last = len(out) - 1 if raws and raws[-1].kind == "final-outturn" else None
-            # structure the text states (exhaustive lists only)
+            # structure the text states (exhaustive lists only); "…政府采购预算总金额为 2247.85 万元。其中拟购买货物
+            # 59 万元，…" lists the categories of the sentence before
+            carried = procurement_tail if sentence.startswith("其中") else None
+            procurement_tail = base + len(raws) - 1 if raws and raws[-1].kind == "amount" and (
+                raws[-1].indicator == "government-procurement") else None
             for k, raw in enumerate(raws):
                 me = base + k
                 if raw.kind == "amount" and raw.indicator == "three-public-total":
@@ -1016,7 +1034,7 @@ def extract_all(doc: SourceDocument, year: int | None = None) -> tuple[list[Stat
                     continue
                 if raw.kind == "amount" and raw.indicator == "official-vehicles" and three_public is not None:
                     vehicles = me
-                parent = _parent(raws, k, base, declared, three_public, vehicles)
+                parent = _parent(raws, k, base, declared, three_public, vehicles, carried)
                 if parent is not None:
                     out[me] = _with(out[me], part_of=parent)
             if any(r.kind == "amount" and r.indicator in ("institution-operation-expenses", "government-procurement",
@@ -1168,7 +1186,7 @@ def _rate_target(text: str, lo: int, at: int, raws: list[_Raw], base: int, previ
 
 
 def _parent(raws: list[_Raw], k: int, base: int, declared: bool, three_public: int | None,
-            vehicles: int | None) -> int | None:
+            vehicles: int | None, procurement: int | None = None) -> int | None:
     raw = raws[k]
     before = raws[:k]
     if raw.kind not in ("amount", "change"):
@@ -1195,6 +1213,11 @@ def _parent(raws: list[_Raw], k: int, base: int, declared: bool, three_public: i
         return last("expenditure-total") if both else None
     if raw.indicator == "project":
         return last("project-expenditure")
+    if raw.indicator in _PROCUREMENT_PARTS:  # two categories stated at least (Jiangsu leaves out a 0 one)
+        if len(_PROCUREMENT_PARTS & stated) < 2:
+            return None
+        total = last("government-procurement")
+        return total if total is not None else procurement
     if raw.indicator == "itemised-entry":
         owner = _list_owner(before)
         if owner is None:
