@@ -4,11 +4,13 @@
 What the corpus states, and what it is compared with:
 
 * Jiangsu (省检察院 2018, one file): “省检察院 2018 年财政拨款预算支出 21,940.96 万元” (p.25) against the 合计 row of
-  公开05表 财政拨款支出预算表 (its 财政拨款收支预算总表 prints 支出 by 用途 only, no 本年支出合计: nothing to compare
-  there), and “…一般公共预算财政拨款支出预算 21,940.96 万元” (p.27) against 公开07表 一般公共预算支出预算表's 合计.
+  公开05表 财政拨款支出预算表 and the 支出总计 of its 财政拨款收支预算总表 (公开04表 prints 支出 by 用途 and no
+  本年支出合计 row), and “…一般公共预算财政拨款支出预算 21,940.96 万元” (p.27) against 公开07表
+  一般公共预算支出预算表's 合计.
 * The Shanghai 决算: “一般公共预算财政拨款支出 9746.50 万元” (p.21, twice) and its 决算数 “…年初预算为 10210.34 万元，
   支出决算为 9746.50 万元” against F5 一般公共预算财政拨款支出决算表's 合计 (决算 cells); the 年初预算 is not (R72).
-* The Shanghai budgets: “财政拨款支出预算…万元” against the 财政拨款收支总表's 本年支出合计.
+* The Shanghai budgets: “财政拨款支出预算…万元” against the 财政拨款收支总表's 本年支出合计, or its 支出总计 where it
+  prints no 本年支出合计 (万里 2024).
 
 All agree on the corpus (tests/test_jiangsu_findings.py, tests/test_shanghai.py: no finding); altered, each is
 reported with its numbers.
@@ -27,6 +29,7 @@ from tests.test_validate import _retarget, engines_on
 
 PROC_2018 = CORPUS / "jiangsu" / "江苏省人民检察院" / "2018年省检察院部门预算公开.pdf"
 FINAL = CORPUS / "shanghai" / "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"
+WANLI_2024 = CORPUS / "shanghai" / "2024_上海市普陀区万里街道办事处_部门预算.pdf"
 pytestmark = pytest.mark.skipif(not PROC_2018.exists(), reason=f"corpus not found at {CORPUS}")
 
 RULE = "R42-text-fiscal-expenditure"
@@ -54,6 +57,10 @@ def test_jiangsu_totals_against_the_expenditure_tables(jiangsu: tuple[MappedDocu
         ("Info", "paragraph/28.2/figure/1",
          "text “省检察院 2018 年一般公共预算财政拨款支出预算21,940.97 万元”: 21,940.97 万元 ≠ "
          "公开 07 表：一般公共预算支出预算表 (table-total, total) 21,940.96 万元 " + ENVELOPE.format(diff="0.01")),
+        # 公开04表 prints no 本年支出合计 row: its 支出总计 (21,940.96) is the one total to compare with
+        ("Violation", "paragraph/26/figure/1",
+         "text “省检察院 2018 年财政拨款预算支出 21,950.96 万元”: 21,950.96 万元 ≠ 公开 04 表：财政拨款收支预算总表 "
+         "(expenditure-grand-total, total) 21,940.96 万元 " + ENVELOPE.format(diff="10")),
         ("Violation", "paragraph/26/figure/1",
          "text “省检察院 2018 年财政拨款预算支出 21,950.96 万元”: 21,950.96 万元 ≠ 公开 05 表：财政拨款支出预算表 "
          "(table-total, total) 21,940.96 万元 " + ENVELOPE.format(diff="10")),
@@ -77,6 +84,21 @@ def test_final_account_outturn_against_f5() -> None:
     ]
 
 
+def test_shanghai_budget_against_the_expenditure_grand_total() -> None:
+    """万里 2024's 财政拨款收支预算总表 (p.16) prints 支出总计 156,211,123 元 and no 本年支出合计 row: the text's
+    财政拨款支出预算 (p.6) is compared with that total, as R40 does with the 财务收支总表's 总计 rows. It agrees as
+    printed (tests/test_shanghai.py); stated as 15721.11 it is a Violation (an altered figure was missed before)."""
+    line = ("支出预算15621.11万元，其中：财政拨款支出预算15621.11万元，比2023年预算减少876.75万元。"
+            "财政拨款支出预算中，一般公共预")
+    altered = line.replace("财政拨款支出预算15621.11", "财政拨款支出预算15721.11")
+    mapped, findings = process_edited(WANLI_2024, {"6.4": (line, altered)})
+    assert _r42(findings, mapped.iri) == [
+        ("Violation", "paragraph/6.4/figure/2",
+         "text “财政拨款支出预算15721.11万元”: 15721.11 万元 ≠ 2024年部门财政拨款收支预算总表 "
+         "(expenditure-grand-total, total) 156,211,123 元 " + ENVELOPE.format(diff="100")),
+    ]
+
+
 def test_fast_path_equals_pyshacl(jiangsu: tuple[MappedDocument, list[Finding]]) -> None:
     mapped, _ = jiangsu
     iri = mapped.iri
@@ -85,4 +107,5 @@ def test_fast_path_equals_pyshacl(jiangsu: tuple[MappedDocument, list[Finding]])
     shapes = _retarget(validate.load_shapes(["narrative.ttl"]), foci, (RULE,))
     reference = engines_on(scratch, document_graphs(iri), shapes)
     assert sorted((r[0].split("#")[1], r[2].removeprefix(iri + "/")) for r in reference) == [
-        (f"{RULE}-info", "paragraph/28.2/figure/1"), (f"{RULE}-violation", "paragraph/26/figure/1")]
+        (f"{RULE}-info", "paragraph/28.2/figure/1"), (f"{RULE}-violation", "paragraph/26/figure/1"),
+        (f"{RULE}-violation", "paragraph/26/figure/1")]  # against 公开04表 and 公开05表
