@@ -59,7 +59,7 @@ def _altered(sample_store: Store, document: str) -> Store:
 def test_altered_figures_are_violations(sample_store: Store, sample_document: str) -> None:
     found = _findings(_altered(sample_store, sample_document), sample_document)
     assert [_row(f) for f in found] == [
-        ("R40-text-income-sources", "Violation", "1868/figure/3", "5", "0", "5", "1"),
+        ("R40-text-income-sources", "Violation", "1868/figure/3", "5", "0", "5", "0.5"),  # half a unit: against 0
         ("R52-text-tables", "Violation", "2642/figure/1", "131.91", "131.19", "0.72", "0.01")]
     assert found[1].message == (
         "text “秦皇岛市山海关区南关街道办事处（含所属单位）上年末固定资产金额为131.19万元”: 131.91 万元 ≠ "
