@@ -310,16 +310,15 @@ def _merged_header_extent(raw: RawTable, first: int, count: int) -> int:
     the row below it (its sub-headings)."""
     if not raw.merges:
         return count
-    # a header never holds figures: the block stops above the first row printing an amount (a
-    # stub cell merged down the whole table, or a one-row table under a merged heading)
-    limit = next((i for i, r in enumerate(raw.rows[first:])
-                  if i >= count and _prints_figure(r)), len(raw.rows) - first)
+    # a stub cell merged down the whole table, or a one-row table under a merged heading, reaches past the first
+    # row printing a figure: _split_table ends the block there
+    rows = len(raw.rows) - first
     while True:
         extent = count
         for r, _c, rs, cs in raw.merges:
             if first <= r < first + count:
                 extent = max(extent, r - first + rs + (1 if cs > 1 else 0))
-        extent = min(extent, limit)
+        extent = min(extent, rows)
         if extent == count:
             return count
         count = extent
