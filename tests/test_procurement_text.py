@@ -26,6 +26,7 @@ COMMERCE = CORPUS / "shanghai" / "上海市普陀区商务委员会25年预算.p
 NPC_2017 = CORPUS / "jiangsu" / "江苏省人大办公厅" / "江苏省人大办公厅2017年度预算公开.pdf"
 NPC_2018 = CORPUS / "jiangsu" / "江苏省人大办公厅" / "省人大办公厅2018预算公开.pdf"
 FINAL = CORPUS / "shanghai" / "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"
+PROC_2018 = CORPUS / "jiangsu" / "江苏省人民检察院" / "2018年省检察院部门预算公开.pdf"
 pytestmark = pytest.mark.skipif(not COMMERCE.exists(), reason=f"corpus not found at {CORPUS}")
 
 RULES = ("R48-itemised-list", "R52-text-tables")
@@ -46,6 +47,9 @@ RULES = ("R48-itemised-list", "R52-text-tables")
     ("2019年度本部门政府采购支出预算总额", "government-procurement"),
     ("2017 年度我部门政府采购预算总金额为", "government-procurement"),
     ("2024 年度政府采购金额（以合同签订为准）为", "government-procurement"),
+    # a PDF text layer breaking the words (江苏省人民检察院 2018 p.30)
+    ("其中 ：拟 采购 货物 支出", "procurement-goods"),
+    ("拟购 买服 务支出", "procurement-services"),
 ])
 def test_labels(label: str, indicator: str) -> None:
     assert narrative.classify(label) == indicator
@@ -73,6 +77,13 @@ def test_categories_are_parts_of_the_total() -> None:
         ("29.12", "procurement-works", d("0"), "29.11"),
         ("29.13", "procurement-services", d("2188.85"), "29.11"),
     ]
+    # words broken by the text layer: "…预算总额 3,096.24 万元。其" |
+    # "中 ：拟 采购 货物 支出 268 万 元、 拟购 买服 务支出" | "2,828.24 万元。" (unread before)
+    assert _procurement(PROC_2018, 2018) == [
+        ("30.2", "government-procurement", d("3096.24"), None),
+        ("30.3", "procurement-goods", d("268"), "30.2"),
+        ("30.4", "procurement-services", d("2828.24"), "30.2"),
+    ]
     # a 决算's total names its basis in brackets
     assert _procurement(FINAL, 2024) == [
         ("27.19", "government-procurement", d("2319.21"), None),
@@ -88,7 +99,7 @@ def _found(findings: list[Finding], iri: str) -> list[tuple[str, str, str, str]]
 
 
 def test_as_printed_the_categories_add_up_and_equal_the_table() -> None:
-    for path in (COMMERCE, NPC_2018):
+    for path in (COMMERCE, NPC_2018, PROC_2018):
         mapped, findings = process_edited(path, {})
         assert _found(findings, mapped.iri) == []
 

@@ -99,6 +99,45 @@ def test_shanghai_budget_against_the_expenditure_grand_total() -> None:
     ]
 
 
+COMMERCE_2025 = CORPUS / "shanghai" / "上海市普陀区商务委员会25年预算.pdf"
+
+
+def test_fund_expenditure_against_an_empty_table() -> None:
+    """商务委 2025 (p.7): "政府性基金拨款支出预算0万元" and "国有资本经营预算拨款支出预算0万元", whose tables
+    (2025年部门政府性基金 / 国有资本经营预算支出功能分类预算表) print no figure: 0 each, agreeing (no finding as
+    printed, tests/test_shanghai.py). Stated as 1 万元 and 0.3 万元, each is a Violation against the empty table
+    (half a unit of envelope: a zero is exact); an altered 0 was missed before."""
+    fund = ("公共预算拨款支出预算37,151.47万元，比2024年预算增加24,491.71万元；政府性基金拨款支出预算0万元，"
+            "比2024年预算执行数持平；")
+    capital = "国有资本经营预算拨款支出预算0万元，比2024年预算执行数持平。"
+    mapped, findings = process_edited(COMMERCE_2025, {
+        "7.5": (fund, fund.replace("政府性基金拨款支出预算0万元", "政府性基金拨款支出预算1万元")),
+        "7.6": (capital, capital.replace("0万元", "0.3万元")),
+    })
+    assert _r42(findings, mapped.iri) == [
+        ("Violation", "paragraph/7.5/figure/3",
+         "text “政府性基金拨款支出预算1万元”: 1 万元 ≠ 2025年部门政府性基金预算支出功能分类预算表 (table-total, total) "
+         "（空） 万元 (both rounded to the coarser precision; diff 1 in 万元, rounding envelope 0.5)"),
+        ("Violation", "paragraph/7.6/figure/1",
+         "text “国有资本经营预算拨款支出预算0.3万元”: 0.3 万元 ≠ 2025年部门国有资本经营预算支出功能分类预算表 "
+         "(table-total, total) （空） 万元 (both rounded to the coarser precision; diff 0.3 in 万元, "
+         "rounding envelope 0.05)"),
+    ]
+
+
+def test_jiangsu_fund_expenditure_against_an_empty_table() -> None:
+    """省检察院 2018 (p.29) "政府性基金支出预算支出 0 万元" against 公开10表, printed empty; stated as 5 万元: a
+    Violation."""
+    line = "省检察院 2018 年政府性基金支出预算支出 0 万元。"
+    mapped, findings = process_edited(PROC_2018, {"29.17": (line, line.replace(" 0 万元", " 5 万元"))})
+    assert [f for f in _r42(findings, mapped.iri) if "政府性基金" in f[2]] == [
+        ("Violation", "paragraph/29.17/figure/1",
+         "text “省检察院 2018 年政府性基金支出预算支出 5 万元”: 5 万元 ≠ 公开 10 表：政府性基金支出预算表 "
+         "(table-total, total) （空） 万元 (both rounded to the coarser precision; diff 5 in 万元, "
+         "rounding envelope 0.5)"),
+    ]
+
+
 def test_fast_path_equals_pyshacl(jiangsu: tuple[MappedDocument, list[Finding]]) -> None:
     mapped, _ = jiangsu
     iri = mapped.iri
