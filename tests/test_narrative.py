@@ -113,12 +113,13 @@ def test_statements_of_a_shanghai_pdf() -> None:
         ("expenditure-total", "amount", D("1212.12"), "万元", "", None, None, None),
         ("fiscal-appropriation-expenditure", "amount", D("950.12"), "万元", "", None, None, None),
         ("fiscal-appropriation-expenditure", "change", D("0.46"), "万元", "increase", 2023, None, 7),
-        ("general-public-budget-expenditure", "amount", D("950.12"), "万元", "", None, None, None),
-        ("general-public-budget-expenditure", "change", D("0.46"), "万元", "increase", 2023, None, 9),
-        ("government-fund-expenditure", "amount", D("0.00"), "万元", "", None, None, None),
-        ("government-fund-expenditure", "change", D("0"), "", "flat", 2023, None, 11),
-        ("state-capital-expenditure", "amount", D("0.00"), "万元", "", None, None, None),
-        ("state-capital-expenditure", "change", D("0"), "", "flat", 2023, None, 13),
+        # “财政拨款支出预算中，…”: the three funds are parts of the 财政拨款支出, their changes parts of its change
+        ("general-public-budget-expenditure", "amount", D("950.12"), "万元", "", None, 7, None),
+        ("general-public-budget-expenditure", "change", D("0.46"), "万元", "increase", 2023, 8, 9),
+        ("government-fund-expenditure", "amount", D("0.00"), "万元", "", None, 7, None),
+        ("government-fund-expenditure", "change", D("0"), "", "flat", 2023, 8, 11),
+        ("state-capital-expenditure", "amount", D("0.00"), "万元", "", None, 7, None),
+        ("state-capital-expenditure", "change", D("0"), "", "flat", 2023, 8, 13),
         # each 项 paragraph (p.16): “类/款/项” amount, 2023年当年预算执行数, 2024年预算安排 (compared with it)
         *[row for amount, outturn in (("53.84", "54.60"), ("76.76", "70.70"), ("38.38", "35.35"), ("738.66", "711.34"),
                                       ("50.37", "44.17"), ("33.58", "33.74"))
@@ -138,12 +139,14 @@ def test_statements_of_a_shanghai_pdf() -> None:
         ("official-reception", "amount", D("0.00"), "万元", "", None, 33, None),
         # “（三）公务接待费0.00万元。与2023年预算持平，主要原因是…。”: its flat sentence, and that sentence's reason
         ("official-reception", "change", D("0"), "", "flat", 2023, None, 43),
+        # “2024年上海市普陀区社会福利院无机关运行经费。”: none, an exact 0 with no unit written
+        ("institution-operation-expenses", "amount", D("0"), "", "", None, None, None),
         ("government-procurement", "amount", D("120.60"), "万元", "", None, None, None),
         # “…政府采购预算120.60万元，其中：政府采购货物预算0.00万元、政府采购工程预算0.00万元、
         # 政府采购服务预算120.60万元。”
-        ("procurement-goods", "amount", D("0.00"), "万元", "", None, 45, None),
-        ("procurement-works", "amount", D("0.00"), "万元", "", None, 45, None),
-        ("procurement-services", "amount", D("120.60"), "万元", "", None, 45, None),
+        ("procurement-goods", "amount", D("0.00"), "万元", "", None, 46, None),
+        ("procurement-works", "amount", D("0.00"), "万元", "", None, 46, None),
+        ("procurement-services", "amount", D("120.60"), "万元", "", None, 46, None),
     ]
     # the budget line of each 项 is set against the previous year's outturn stated before it
     assert [(i, s.compared_with) for i, s in enumerate(statements) if s.compared_with is not None] == [

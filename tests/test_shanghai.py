@@ -53,6 +53,7 @@ TABLES = {
 FINDINGS: dict[str, Counter[tuple[str, str]]] = {
     WANLI_2023: Counter({
         ("R46-subject-amounts", "Violation"): 1,
+        ("R50-change-components", "Violation"): 1,
         ("R50-growth-rate", "Violation"): 2,
         ("R51-direction", "Violation"): 1,
         ("R51-yoy-anomaly", "Info"): 15,
@@ -166,6 +167,12 @@ TEXT_MESSAGES: dict[str, set[tuple[str, str, str]]] = {
         ("R51-direction", "paragraph/6.5/figure/4",
          "“比2022年预算增加1421.25万元”: current 0 万元, stated increase 1421.25 万元: the previous amount would be "
          "-1421.25 (negative: the direction or the amount is wrong; rounding envelope 0.005)"),
+        # the same copied change seen from the 财政拨款支出 it is part of (p.6: "财政拨款支出预算16497.86万元，比2022年
+        # 预算增加1421.25万元。财政拨款支出预算中，一般公共预算…增加1421.25万元；政府性基金…增加1421.25万元；国有资本
+        # 经营…持平"): its funds' changes add up to 2842.5
+        ("R50-change-components", "paragraph/6.4/figure/3",
+         "“比2022年预算增加1421.25万元”: total change 1421.25 ≠ sum of its 3 component changes 2842.5 "
+         "(diff -1421.25, rounding envelope 0.015)"),
         # pp.6–9, the 项 paragraphs: 上年执行数 → 预算安排 changing by more than 50 % (R51-yoy-anomaly, Info); not
         # reported: p.6 items with 执行数 0 (6.12 0 → 60.13, 8.2 0 → 0.31: no ratio) and the 0万元 of 6.5 above
         # (its previous amount would be negative: R51-direction's). 7.23 is the 441.25 copied from 7.20 (R52, R46)

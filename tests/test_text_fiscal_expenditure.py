@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import pytest
 
-from budgetkg import uris, validate
+from budgetkg import narrative, uris, validate
 from budgetkg.map import MappedDocument
+from budgetkg.read import read_document
 from budgetkg.store import Store
 from budgetkg.validate import Finding, document_graphs
 from tests.conftest import CORPUS, process_edited
@@ -148,3 +149,66 @@ def test_fast_path_equals_pyshacl(jiangsu: tuple[MappedDocument, list[Finding]])
     assert sorted((r[0].split("#")[1], r[2].removeprefix(iri + "/")) for r in reference) == [
         (f"{RULE}-info", "paragraph/28.2/figure/1"), (f"{RULE}-violation", "paragraph/26/figure/1"),
         (f"{RULE}-violation", "paragraph/26/figure/1")]  # against 公开04表 and 公开05表
+
+
+WELFARE_2024 = CORPUS / "shanghai" / "2024_上海市普陀区社会福利院_单位预算.pdf"
+WELFARE_FISCAL = ("支出预算1,212.12万元，其中：财政拨款支出预算950.12万元，比2023年预算增加0.46万元。"
+                  "财政拨款支出预算中，一般公共预算拨")
+WELFARE_FUNDS = ("款支出预算950.12万元，比2023年预算增加0.46万元；政府性基金拨款支出预算0.00万元，与2023年预算持平；"
+                 "国有资本经营预算拨款支")
+
+
+def _fund_parts(path: object, year: int) -> list[tuple[str, str, str, str | None]]:
+    statements = narrative.extract(read_document(path), year)  # type: ignore[arg-type]
+    return [(s.indicator, s.kind, s.span, statements[s.part_of].span if s.part_of is not None else None)
+            for s in statements if s.indicator.endswith("-expenditure") and "拨款支出预算" in s.sentence]
+
+
+def test_funds_are_parts_of_the_fiscal_expenditure() -> None:
+    """Every Shanghai budget states its 财政拨款支出 and, in the next sentence ("财政拨款支出预算中，…"), its three
+    funds, each with its change: the funds are parts of the 财政拨款支出 (R48 adds them up) and their changes parts
+    of its change (R50-change-components). 商务委 2025 states no change of two funds (…比2024年预算执行数持平 is not
+    read): its funds are parts, their changes are not (the list of changes is incomplete)."""
+    total, change = "财政拨款支出预算950.12万元", "比2023年预算增加0.46万元"
+    assert _fund_parts(WELFARE_2024, 2024) == [
+        ("fiscal-appropriation-expenditure", "amount", total, None),
+        ("fiscal-appropriation-expenditure", "change", change, None),
+        ("general-public-budget-expenditure", "amount", "一般公共预算拨款支出预算950.12万元", total),
+        ("general-public-budget-expenditure", "change", change, change),
+        ("government-fund-expenditure", "amount", "政府性基金拨款支出预算0.00万元", total),
+        ("government-fund-expenditure", "change", "与2023年预算持平", change),
+        ("state-capital-expenditure", "amount", "国有资本经营预算拨款支出预算0.00万元", total),
+        ("state-capital-expenditure", "change", "与2023年预算持平", change),
+    ]
+    total = "财政拨款支出预算37,151.47万元"
+    assert [p for p in _fund_parts(COMMERCE_2025, 2025) if p[1] == "amount" or p[3] is not None] == [
+        ("fiscal-appropriation-expenditure", "amount", total, None),
+        ("general-public-budget-expenditure", "amount", "一般公共预算拨款支出预算37,151.47万元", total),
+        ("government-fund-expenditure", "amount", "政府性基金拨款支出预算0万元", total),
+        ("state-capital-expenditure", "amount", "国有资本经营预算拨款支出预算0万元", total),
+    ]
+
+
+def test_altered_fund_and_change_are_reported() -> None:
+    """福利院 2024 (p.6) as printed adds up (no finding, tests/test_shanghai.py). Its 财政拨款支出's change stated as
+    1.46 万元 and the 政府性基金 as 1.00 万元: the change no longer equals its funds' changes (R50), the funds no longer
+    add up to the 财政拨款支出 (R48), and the fund is not its empty table's 0 (R42). The altered change was missed
+    before: the 2023 figure it is a change from is in no corpus document."""
+    mapped, findings = process_edited(WELFARE_2024, {
+        "6.4": (WELFARE_FISCAL, WELFARE_FISCAL.replace("比2023年预算增加0.46万元", "比2023年预算增加1.46万元")),
+        "6.5": (WELFARE_FUNDS, WELFARE_FUNDS.replace("基金拨款支出预算0.00万元", "基金拨款支出预算1.00万元")),
+    })
+    rules = ("R48-itemised-list", "R50-change-components", RULE)
+    assert sorted((f.rule, f.severity, f.focus.removeprefix(mapped.iri + "/"), f.message)
+                  for f in findings if f.rule in rules) == [
+        ("R42-text-fiscal-expenditure", "Violation", "paragraph/6.5/figure/3",
+         "text “政府性基金拨款支出预算1.00万元”: 1.00 万元 ≠ 2024年预算单位政府性基金预算支出功能分类预算表 "
+         "(table-total, total) （空） 万元 (both rounded to the coarser precision; diff 1 in 万元, "
+         "rounding envelope 0.005)"),
+        ("R48-itemised-list", "Violation", "paragraph/6.4/figure/2",
+         "“财政拨款支出预算950.12万元”: 950.12 万元 ≠ sum of its 3 items in the units written 951.12 万元"
+         " (diff -1, rounding envelope 0.015; the items' numbers added as if in one unit: 951.12)"),
+        ("R50-change-components", "Violation", "paragraph/6.4/figure/3",
+         "“比2023年预算增加1.46万元”: total change 1.46 ≠ sum of its 3 component changes 0.46 "
+         "(diff 1, rounding envelope 0.01)"),
+    ]

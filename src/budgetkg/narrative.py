@@ -368,6 +368,25 @@ _EXPENDITURE_PARTS = {"basic-expenditure", "project-expenditure", "reserve-fund-
 #: 货物 / 工程 / 服务: every purchase is one of the three, so the categories a sentence states after its total are
 #: its parts (Jiangsu leaves out a category of 0: "其中：拟采购货物支出84万元、拟购买服务支出1338.50万元")
 _PROCUREMENT_PARTS = {"procurement-goods", "procurement-works", "procurement-services"}
+#: The three funds a 财政拨款 is made of: Shanghai's "…其中：财政拨款支出预算950.12万元，比2023年预算增加0.46万元。
+#: 财政拨款支出预算中，一般公共预算拨款支出预算950.12万元，比2023年预算增加0.46万元；政府性基金拨款支出预算0.00万元，
+#: 与2023年预算持平；国有资本经营预算拨款支出预算0.00万元，与2023年预算持平。" lists the parts of the sentence
+#: before's 财政拨款支出, and their changes the parts of its change.
+_FUND_EXPENDITURE_PARTS = {"general-public-budget-expenditure", "government-fund-expenditure",
+                           "state-capital-expenditure"}
+_FISCAL_EXPENDITURE_OPENING = re.compile(r"^财政拨款(?:预算)?支出(?:预算)?中")
+#: A figure stated as none: "2024年上海市普陀区社会福利院无机关运行经费。", "2018 年无公务用车购置预算安排。",
+#: "2018 年本部门无国有资本经营预算收入。", a 决算's "…本年度没有政府性基金预算财政拨款收入和支出，" (the template's
+#: wording for an empty table): the clause after 无 / 没有, up to the clause's end, names the indicator.
+_NIL = re.compile(r"(?P<word>无|没有)(?P<what>[^，,。；;：:、（）()\d\s]{2,40}?)(?=[，,。；;]|$)")
+#: The indicators a nil clause may name: figures the tables print (the 三公 and its items, 会议费 / 培训费,
+#: 机关运行经费, the funds' income and expenditure, procurement). A total, a split, a project is not stated so.
+_NIL_INDICATORS = {"three-public-total", "outbound-travel", "official-vehicles", "vehicle-purchase",
+                   "vehicle-operation", "official-reception", "meeting-expenses", "training-expenses",
+                   "institution-operation-expenses", "government-fund-income", "government-fund-expenditure",
+                   "state-capital-income", "state-capital-expenditure", "government-procurement"}
+#: A reason clause (主要原因是无此项支出, 原因是没有因公出国（境）事项): its 无 is a cause, not this year's figure.
+_REASON_WORD = re.compile(r"原因|由于|因为")
 #: The "三公" items a bare share may follow (of the 三公 total): not 购置 / 运行维护, whose bare share may be
 #: of the 公务用车 item they are listed under.
 _THREE_PUBLIC_SHARE_ITEMS = {"outbound-travel", "official-vehicles", "official-reception"}
@@ -653,8 +672,13 @@ def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subj
     last_end = lo
     events: list[tuple[int, str, re.Match[str]]] = [(m.start(), "money", m) for m in _MONEY.finditer(text, lo, hi)]
     events += [(m.start(), "flat", m) for m in _FLAT.finditer(text, lo, hi)]
+    events += [(m.start(), "nil", m) for m in _NIL.finditer(text, lo, hi)]
     for _pos, what, m in sorted(events, key=lambda e: e[0]):
         if m.start() < last_end:
+            continue
+        if what == "nil":
+            raws.extend(_nil_figures(text, lo, m, year))
+            last_end = m.end()
             continue
         if what == "flat":
             if (changed := _flat_subject(text, raws, m)) is not None:
@@ -793,6 +817,33 @@ def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subj
                          **common))  # type: ignore[arg-type]
         last_end = m.end()
     return raws
+
+
+def _nil_figures(text: str, lo: int, m: re.Match[str], year: int | None) -> list[_Raw]:
+    """The figures a nil clause (``_NIL``) states as none: each an amount of 0, printed as its word (无 / 没有),
+    in 元 with no unit written (a zero is exact in every unit, so the table's own unit governs a comparison).
+    "…收入和支出" names two. None where the sentence gives a reason up to it, or the clause names another year."""
+    start = _clause_start(text, m.start(), lo)
+    if lead := _LEADING_AT.match(text, start, m.start()):
+        start = lead.end()
+    if _REASON_WORD.search(text[lo : m.start()]) or _other_year(text[start : m.start()], year)[0]:
+        return []
+    # a fund's own appropriation: "政府性基金预算财政拨款收入" is the fund's income, not 财政拨款收入
+    what = re.sub(r"(政府性基金|国有资本经营)预算财政拨款", r"\1预算拨款", squash(m.group("what")))
+    what = re.sub(r"(?:预算)?安排$", "", what)
+    names = ([what.removesuffix("和支出"), what.removesuffix("收入和支出") + "支出"]
+             if what.endswith("收入和支出") else [what])
+    found: list[_Raw] = []
+    for name in names:
+        indicator = classify(name)
+        fund = "government-fund" if "政府性基金" in name else "state-capital" if "国有资本经营" in name else ""
+        if indicator not in _NIL_INDICATORS or indicator.startswith(("government-fund", "state-capital")) != bool(
+                fund) or not indicator.startswith(fund):
+            continue
+        found.append(_Raw(start, num_start=m.start(), end=m.end(), indicator=indicator, kind="amount",
+                          amount=Decimal(0), printed=m.group("word"), unit="yuan", unit_text="", decimals=0,
+                          label=""))
+    return found
 
 
 def _in_class_list(text: str, raws: list[_Raw], at: int) -> bool:
@@ -969,6 +1020,8 @@ def extract_all(doc: SourceDocument, year: int | None = None) -> tuple[list[Stat
         subject = ""  # the 类/款/项 path the passage is about
         previous_last: int | None = None  # the last figure of the previous sentence (its index in out)
         procurement_tail: int | None = None  # the previous sentence's figure if it ends with the procurement total
+        # the previous sentence's 财政拨款支出 amount and the index of its change (None: none stated)
+        fiscal_tail: tuple[int, int | None] | None = None
         previous_lo = 0
         before: tuple[list[_Raw], int, int] = ([], 0, 0)  # the previous sentence's figures, end and first index
         lone: tuple[_Raw, int] | None = None  # the previous sentence's one amount (_lone_amount) and its index in out
@@ -1030,6 +1083,8 @@ def extract_all(doc: SourceDocument, year: int | None = None) -> tuple[list[Stat
             carried = procurement_tail if sentence.startswith("其中") else None
             procurement_tail = base + len(raws) - 1 if raws and raws[-1].kind == "amount" and (
                 raws[-1].indicator == "government-procurement") else None
+            funds = fiscal_tail if _FISCAL_EXPENDITURE_OPENING.match(sentence) else None
+            fiscal_tail = _fiscal_expenditure(raws, base)
             for k, raw in enumerate(raws):
                 me = base + k
                 if raw.kind == "amount" and raw.indicator == "three-public-total":
@@ -1037,7 +1092,7 @@ def extract_all(doc: SourceDocument, year: int | None = None) -> tuple[list[Stat
                     continue
                 if raw.kind == "amount" and raw.indicator == "official-vehicles" and three_public is not None:
                     vehicles = me
-                parent = _parent(raws, k, base, declared, three_public, vehicles, carried)
+                parent = _parent(raws, k, base, declared, three_public, vehicles, carried, funds)
                 if parent is not None:
                     out[me] = _with(out[me], part_of=parent)
             if any(r.kind == "amount" and r.indicator in ("institution-operation-expenses", "government-procurement",
@@ -1188,12 +1243,41 @@ def _rate_target(text: str, lo: int, at: int, raws: list[_Raw], base: int, previ
     return None
 
 
+def _fiscal_expenditure(raws: list[_Raw], base: int) -> tuple[int, int | None] | None:
+    """The last 财政拨款支出 amount of a sentence and its change (indices in the statements), or None."""
+    k = next((j for j in range(len(raws) - 1, -1, -1)
+              if raws[j].indicator == "fiscal-appropriation-expenditure" and raws[j].kind == "amount"), None)
+    if k is None:
+        return None
+    change = next((j for j, r in enumerate(raws) if r.kind == "change" and r.subject == k), None)
+    return base + k, None if change is None else base + change
+
+
+def _fund_parent(raws: list[_Raw], k: int, funds: tuple[int, int | None]) -> int | None:
+    """The 财政拨款支出 (or its change) a fund's amount (or change) is part of, in a sentence listing the funds of
+    the sentence before's 财政拨款支出 (``funds``): at least two funds stated, and for the changes, a change of
+    every fund stated (a list missing one would not add up)."""
+    raw = raws[k]
+    parts = [j for j, r in enumerate(raws) if r.kind == "amount" and r.indicator in _FUND_EXPENDITURE_PARTS]
+    if len(parts) < 2:
+        return None
+    if raw.kind == "amount":
+        return funds[0] if k in parts else None
+    changed = {r.subject for r in raws if r.kind == "change"}
+    if funds[1] is None or raw.subject not in parts or not set(parts) <= changed:
+        return None
+    return funds[1]
+
+
 def _parent(raws: list[_Raw], k: int, base: int, declared: bool, three_public: int | None,
-            vehicles: int | None, procurement: int | None = None) -> int | None:
+            vehicles: int | None, procurement: int | None = None,
+            funds: tuple[int, int | None] | None = None) -> int | None:
     raw = raws[k]
     before = raws[:k]
     if raw.kind not in ("amount", "change"):
         return None  # 年初预算 / 决算 / 上年执行数 figures are compared, not listed
+    if funds is not None and raw.indicator in _FUND_EXPENDITURE_PARTS:
+        return _fund_parent(raws, k, funds)
 
     def last(indicator: str, kind: str = "amount") -> int | None:
         i = next((j for j in range(len(before) - 1, -1, -1)
