@@ -18,6 +18,7 @@ import pytest
 from budgetkg import narrative
 from budgetkg.read import read_document
 from tests.conftest import CORPUS, process_edited
+from tests.test_narrative import _text_document
 
 WELFARE = CORPUS / "shanghai" / "2024_上海市普陀区社会福利院_单位预算.pdf"
 PROC_2018 = CORPUS / "jiangsu" / "江苏省人民检察院" / "2018年省检察院部门预算公开.pdf"
@@ -49,6 +50,25 @@ def test_nil_figures_of_the_corpus() -> None:
         ("26.12", "government-fund-expenditure", " 2024 年度无" + fund),
         ("26.15", "state-capital-income", " 2024 年度无" + capital),
         ("26.15", "state-capital-expenditure", " 2024 年度无" + capital),
+    ]
+
+
+def test_wordings_read_and_not_read(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """What a nil clause names, and what it does not: a reason's 无, another year's, a word naming no indicator, a
+    fund's 财政拨款 (the fund's, not 财政拨款收入), a word where 无 begins another (无形资产)."""
+    text = ("2024年本单位无“三公”经费财政拨款支出。\n"
+            "本单位2024年度没有政府性基金预算财政拨款收入和支出，因此本表为空表。\n"
+            "2024年无会议费支出预算，无培训费支出预算。\n"
+            "公务接待费0.00万元，主要原因是无公务接待费支出。\n"
+            "2023年无机关运行经费。本部门无政府性基金预算。无此项收入。\n"
+            "无形资产12项。\n")
+    statements = narrative.extract(_text_document(tmp_path, text), 2024)
+    assert [(s.indicator, s.printed, s.amount, s.span) for s in statements if s.printed in ("无", "没有")] == [
+        ("three-public-total", "无", Decimal(0), "2024年本单位无“三公”经费财政拨款支出"),
+        ("government-fund-income", "没有", Decimal(0), "本单位2024年度没有政府性基金预算财政拨款收入和支出"),
+        ("government-fund-expenditure", "没有", Decimal(0), "本单位2024年度没有政府性基金预算财政拨款收入和支出"),
+        ("meeting-expenses", "无", Decimal(0), "2024年无会议费支出预算"),
+        ("training-expenses", "无", Decimal(0), "无培训费支出预算"),
     ]
 
 

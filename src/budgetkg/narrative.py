@@ -400,7 +400,7 @@ _LIST_PATH = re.compile(r"[“\"]?(?P<path>(?:[^“”\"。；;，,：:、（）
 
 
 #: A space between two Chinese characters: a PDF text layer that breaks words ("拟 采购 货物 支出 268 万 元",
-#: 江苏省人民检察院 2018 p.22) still names its indicator.
+#: 江苏省人民检察院 2018 p.30) still names its indicator.
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 
@@ -836,9 +836,11 @@ def _nil_figures(text: str, lo: int, m: re.Match[str], year: int | None) -> list
     found: list[_Raw] = []
     for name in names:
         indicator = classify(name)
+        if indicator is None or indicator not in _NIL_INDICATORS:
+            continue
+        # a fund named in the clause is the indicator's fund, and an indicator of a fund needs its fund named
         fund = "government-fund" if "政府性基金" in name else "state-capital" if "国有资本经营" in name else ""
-        if indicator not in _NIL_INDICATORS or indicator.startswith(("government-fund", "state-capital")) != bool(
-                fund) or not indicator.startswith(fund):
+        if indicator.startswith(("government-fund", "state-capital")) != bool(fund) or not indicator.startswith(fund):
             continue
         found.append(_Raw(start, num_start=m.start(), end=m.end(), indicator=indicator, kind="amount",
                           amount=Decimal(0), printed=m.group("word"), unit="yuan", unit_text="", decimals=0,
