@@ -1,12 +1,13 @@
 """Figures the text states as none ("无机关运行经费", "没有政府性基金预算财政拨款收入和支出"): read as amounts of 0
 (``narrative._NIL``), so that the rules comparing the text with the tables (R40, R42–R44) hold them to the tables.
 
-In the corpus: 福利院 2024 "2024年上海市普陀区社会福利院无机关运行经费。" (p.16), 省检察院 2018 "（1）2018 年无公务
-用车购置预算安排。" and "2018 年本部门无国有资本经营预算收入。", and the 决算's template wording, twice over,
-"…本年度没有政府性基金预算财政拨款收入和支出，" / "…无国有资本经营预算财政拨款收入和支出". All agree with their
-tables (no new finding on any of them); a reason ("主要原因是无此项支出") and a word naming no indicator ("本部门无
-政府性基金预算", "无此项收入") are not read. Before, the 福利院's 机关运行经费 cell was compared with nothing: altered,
-it went unreported (bench/bench_altered.py).
+In the corpus (16): 福利院 2024 "2024年上海市普陀区社会福利院无机关运行经费。" (p.16), 省检察院 2018 "（1）2018 年无
+公务用车购置预算安排。" and "2018 年本部门无国有资本经营预算收入。", the 决算's template wording, twice over,
+"…本年度没有政府性基金预算财政拨款收入和支出，" / "…无国有资本经营预算财政拨款收入和支出", the Jiangsu 2017
+"本部门无政府性基金预算" (省检察院, 省委办公厅: its income and expenditure) and "(无政府性基金支出）" (人大, in its
+empty table). All agree with their tables (no new finding on any of them); a reason ("主要原因是无此项支出") and a
+word naming no indicator ("本部门无此项预算", "无此项收入") are not read. Before, the 福利院's 机关运行经费 cell was
+compared with nothing: altered, it went unreported (bench/bench_altered.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from tests.test_narrative import _text_document
 WELFARE = CORPUS / "shanghai" / "2024_上海市普陀区社会福利院_单位预算.pdf"
 PROC_2018 = CORPUS / "jiangsu" / "江苏省人民检察院" / "2018年省检察院部门预算公开.pdf"
 FINAL = CORPUS / "shanghai" / "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"
+PROC_2017 = CORPUS / "jiangsu" / "江苏省人民检察院" / "2017年省检察院部门预算.pdf"
+NPC_2017 = CORPUS / "jiangsu" / "江苏省人大办公厅" / "江苏省人大办公厅2017年度预算公开.pdf"
 pytestmark = pytest.mark.skipif(not WELFARE.exists(), reason=f"corpus not found at {CORPUS}")
 
 
@@ -38,6 +41,13 @@ def test_nil_figures_of_the_corpus() -> None:
         ("29.4", "vehicle-purchase", "（1）2018 年无公务用车购置预算安排", "yuan"),
         ("30.10", "state-capital-income", "2018 年本部门无国有资本经营预算收入", "yuan"),
     ]
+    # a fund's whole budget (section 七 of the Jiangsu 2017 budgets): its income and its expenditure; an empty
+    # table's printed note
+    fund_budget = "本部门无政府性基金预算"
+    assert [(indicator, span) for _, indicator, span, _ in _nil(PROC_2017, 2017)] == [
+        ("government-fund-income", fund_budget), ("government-fund-expenditure", fund_budget)]
+    assert [(indicator, span) for _, indicator, span, _ in _nil(NPC_2017, 2017)] == [
+        ("government-fund-expenditure", "无政府性基金支出")]
     # under the empty tables (pp.18–19) and in section 六 (p.26)
     fund, capital = "政府性基金预算财政拨款收入和支出", "国有资本经营预算财政拨款收入和支出"
     final = _nil(FINAL, 2024)
@@ -55,12 +65,14 @@ def test_nil_figures_of_the_corpus() -> None:
 
 def test_wordings_read_and_not_read(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """What a nil clause names, and what it does not: a reason's 无, another year's, a word naming no indicator, a
-    fund's 财政拨款 (the fund's, not 财政拨款收入), a word where 无 begins another (无形资产)."""
+    fund's 财政拨款 (the fund's, not 财政拨款收入), a fund's whole budget (its income and expenditure), a word where 无
+    begins another (无形资产)."""
     text = ("2024年本单位无“三公”经费财政拨款支出。\n"
             "本单位2024年度没有政府性基金预算财政拨款收入和支出，因此本表为空表。\n"
             "2024年无会议费支出预算，无培训费支出预算。\n"
             "公务接待费0.00万元，主要原因是无公务接待费支出。\n"
-            "2023年无机关运行经费。本部门无政府性基金预算。无此项收入。\n"
+            "2023年无机关运行经费。本部门无此项预算。无此项收入。\n"
+            "本部门无国有资本经营预算。\n"
             "无形资产12项。\n")
     statements = narrative.extract(_text_document(tmp_path, text), 2024)
     assert [(s.indicator, s.printed, s.amount, s.span) for s in statements if s.printed in ("无", "没有")] == [
@@ -69,6 +81,8 @@ def test_wordings_read_and_not_read(tmp_path) -> None:  # type: ignore[no-untype
         ("government-fund-expenditure", "没有", Decimal(0), "本单位2024年度没有政府性基金预算财政拨款收入和支出"),
         ("meeting-expenses", "无", Decimal(0), "2024年无会议费支出预算"),
         ("training-expenses", "无", Decimal(0), "无培训费支出预算"),
+        ("state-capital-income", "无", Decimal(0), "本部门无国有资本经营预算"),
+        ("state-capital-expenditure", "无", Decimal(0), "本部门无国有资本经营预算"),
     ]
 
 

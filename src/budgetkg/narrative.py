@@ -377,8 +377,11 @@ _FUND_EXPENDITURE_PARTS = {"general-public-budget-expenditure", "government-fund
 _FISCAL_EXPENDITURE_OPENING = re.compile(r"^财政拨款(?:预算)?支出(?:预算)?中")
 #: A figure stated as none: "2024年上海市普陀区社会福利院无机关运行经费。", "2018 年无公务用车购置预算安排。",
 #: "2018 年本部门无国有资本经营预算收入。", a 决算's "…本年度没有政府性基金预算财政拨款收入和支出，" (the template's
-#: wording for an empty table): the clause after 无 / 没有, up to the clause's end, names the indicator.
-_NIL = re.compile(r"(?P<word>无|没有)(?P<what>[^，,。；;：:、（）()\d\s]{2,40}?)(?=[，,。；;]|$)")
+#: wording for an empty table), "本部门无政府性基金预算。" (its income and expenditure), an empty table's printed
+#: "(无政府性基金支出）": the clause after 无 / 没有, up to the clause's end, names the indicator.
+_NIL = re.compile(r"(?P<word>无|没有)(?P<what>[^，,。；;：:、（）()\d\s]{2,40}?)(?=[，,。；;）)]|$)")
+#: A fund's whole budget ("无政府性基金预算"): its income and its expenditure.
+_FUND_BUDGET = re.compile(r"^(?P<fund>政府性基金|国有资本经营)预算(?:收支)?$")
 #: The indicators a nil clause may name: figures the tables print (the 三公 and its items, 会议费 / 培训费,
 #: 机关运行经费, the funds' income and expenditure, procurement). A total, a split, a project is not stated so.
 _NIL_INDICATORS = {"three-public-total", "outbound-travel", "official-vehicles", "vehicle-purchase",
@@ -826,13 +829,19 @@ def _nil_figures(text: str, lo: int, m: re.Match[str], year: int | None) -> list
     start = _clause_start(text, m.start(), lo)
     if lead := _LEADING_AT.match(text, start, m.start()):
         start = lead.end()
+    if text[start : m.start()].strip() in tuple(_OPEN):  # "(无政府性基金支出）" printed in an empty table
+        start = m.start()
     if _REASON_WORD.search(text[lo : m.start()]) or _other_year(text[start : m.start()], year)[0]:
         return []
     # a fund's own appropriation: "政府性基金预算财政拨款收入" is the fund's income, not 财政拨款收入
     what = re.sub(r"(政府性基金|国有资本经营)预算财政拨款", r"\1预算拨款", squash(m.group("what")))
     what = re.sub(r"(?:预算)?安排$", "", what)
-    names = ([what.removesuffix("和支出"), what.removesuffix("收入和支出") + "支出"]
-             if what.endswith("收入和支出") else [what])
+    if budget := _FUND_BUDGET.match(what):
+        names = [budget.group("fund") + "预算拨款收入", budget.group("fund") + "预算拨款支出"]
+    elif what.endswith("收入和支出"):
+        names = [what.removesuffix("和支出"), what.removesuffix("收入和支出") + "支出"]
+    else:
+        names = [what]
     found: list[_Raw] = []
     for name in names:
         indicator = classify(name)
