@@ -1,13 +1,15 @@
 """Which altered figures does the rule catalogue catch? (run by hand; prints a coverage table)
 
-    .venv/bin/python bench/bench_altered.py [FILE ...] [--delta=1] [--figures] [-v]
+    .venv/bin/python bench/bench_altered.py [FILE ...] [--delta=1] [--figures] [--percentages] [--no-cells] [-v]
 
 Default file: the bundled sample. For each file the real pipeline reads, maps and validates it
 once (the baseline findings); then, one at a time, every amount cell of every table is altered
 by ``+delta`` in the table's own unit (``bkg:amount``, ``bkg:amountInYuan`` and
 ``bkg:printedValue`` together, as if the source had printed the other number), the document is
 validated again, and the findings are compared with the baseline. With ``--figures`` the money
-figures of the text (``bkg:statedAmount`` and its yuan values) are altered the same way.
+figures of the text (``bkg:statedAmount`` and its yuan values) are altered the same way; with
+``--percentages`` the percentages the text states (``bkg:statedPercent``: growth rates, shares,
+completion rates) by ``+delta`` percentage points; ``--no-cells`` leaves the table cells alone.
 
 An alteration is
 
@@ -47,7 +49,7 @@ class Alteration:
     """One altered figure: its node, the quads replaced, and where it was printed."""
 
     node: ox.NamedNode
-    kind: str  # "cell" or "figure"
+    kind: str  # "cell", "figure" or "percentage"
     where: str
     value: Decimal
     old: list[ox.Quad]
@@ -80,17 +82,19 @@ def _altered(store: Store, graph: ox.NamedNode, node: ox.NamedNode, delta: Decim
     return old, new
 
 
-def alterations(store: Store, doc: str, delta: Decimal, figures: bool) -> list[Alteration]:
-    """Every amount cell (and, with ``figures``, every money figure of the text) of a document."""
+def alterations(store: Store, doc: str, delta: Decimal, figures: bool, percentages: bool = False,
+                cells: bool = True) -> list[Alteration]:
+    """Every amount cell (unless not ``cells``; with ``figures``, every money figure of the text, with
+    ``percentages`` every percentage it states) of a document."""
     graph = ox.NamedNode(doc)
     out: list[Alteration] = []
-    cells = f"""PREFIX bkg: <{uris.vocab()}>
+    amounts = f"""PREFIX bkg: <{uris.vocab()}>
         SELECT ?obs ?v ?title ?row ?col {{ GRAPH <{doc}> {{
             ?obs bkg:amount ?v ; bkg:sourceRow ?r ; bkg:columnHeading ?col ;
                  <http://purl.org/linked-data/cube#dataSet> ?ds .
             OPTIONAL {{ ?ds <http://purl.org/dc/terms/title> ?title }}
             OPTIONAL {{ ?r <http://www.w3.org/2000/01/rdf-schema#label> ?row }} }} }} ORDER BY ?obs"""
-    for s in store.query(cells):  # type: ignore[union-attr]
+    for s in store.query(amounts) if cells else []:  # type: ignore[union-attr]
         node = s["obs"]
         factor = _unit_factor(store, node) or Decimal(1)
         old, new = _altered(store, graph, node, delta, {"amount": Decimal(1), "amountInYuan": factor})
@@ -105,6 +109,12 @@ def alterations(store: Store, doc: str, delta: Decimal, figures: bool) -> list[A
             old, new = _altered(store, graph, node, delta, {"statedAmount": Decimal(1), "amountInYuan": factor,
                                                             "signedAmountInYuan": factor})
             out.append(Alteration(node, "figure", s["span"].value, Decimal(s["v"].value), old, new))
+    if percentages:
+        q = f"""PREFIX bkg: <{uris.vocab()}>
+            SELECT ?p ?v ?span {{ GRAPH <{doc}> {{ ?p bkg:statedPercent ?v ; bkg:textSpan ?span }} }} ORDER BY ?p"""
+        for s in store.query(q):  # type: ignore[union-attr]
+            old, new = _altered(store, graph, s["p"], delta, {"statedPercent": Decimal(1)})
+            out.append(Alteration(s["p"], "percentage", s["span"].value, Decimal(s["v"].value), old, new))
     return out
 
 
@@ -117,7 +127,8 @@ def _mentions(finding: validate.Finding, alteration: Alteration, rows: dict[str,
             or (loc is not None and loc.row_iri is not None and loc.row_iri == rows.get(node)))
 
 
-def run(path: Path, delta: Decimal, figures: bool, verbose: bool) -> Counter[str]:
+def run(path: Path, delta: Decimal, figures: bool, verbose: bool, percentages: bool = False,
+        cells: bool = True) -> Counter[str]:
     mapped, baseline = pipeline.process(path)
     store = Store.scratch({mapped.iri: mapped.triples, uris.shared_graph(): mapped.shared})
     rows = {s["o"].value: s["r"].value for s in store.query(  # type: ignore[union-attr]
@@ -126,7 +137,7 @@ def run(path: Path, delta: Decimal, figures: bool, verbose: bool) -> Counter[str
     tally: Counter[str] = Counter()
     missed: list[Alteration] = []
     started = time.perf_counter()
-    todo = alterations(store, mapped.iri, delta, figures)
+    todo = alterations(store, mapped.iri, delta, figures, percentages, cells)
     for alt in todo:
         for q in alt.old:
             store.ox.remove(q)
@@ -163,7 +174,7 @@ def main(argv: list[str]) -> None:
     delta = Decimal(next((a.split("=", 1)[1] for a in argv if a.startswith("--delta=")), "1"))
     files = [Path(a) for a in argv if not a.startswith("-")] or [SAMPLE]
     for path in files:
-        run(path, delta, "--figures" in argv, "-v" in argv)
+        run(path, delta, "--figures" in argv, "-v" in argv, "--percentages" in argv, "--no-cells" not in argv)
 
 
 if __name__ == "__main__":

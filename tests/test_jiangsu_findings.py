@@ -37,6 +37,15 @@ text rules (groups C, D, F) and was read off the paragraph text (pdfplumber) by 
   text-only files have no table to resolve against. The 类 of the “（二）支出预算总计…包括：” lists (31, against the
   收支预算总表 of the same or the other file; 7 printed without their （类） mark) and 省检察院 2018's three 款 totals
   equal their rows too: no finding (tests/test_subject_totals.py).
+* R70-share: a share recomputed from the total it is stated of, in the document's own phase (预算数: the 收支预算总表's
+  本年收入合计 / 本年支出合计, the 09 table's 三公 合计). 省人大办公厅 2017 p.28 writes the 三公 items' shares
+  “占“三公”经费的 8.75% / 7.22% / 16.81%”, which are of the 09 table's whole 合计 2,542.60 (with 会议费 1,305.25 and
+  培训费 403.75), not of the 三公 合计预算数 833.60 (26.69 / 22.02 / 51.28%: Violations; the 2018 text states
+  26.69 / 22.03 / 51.28). Within 0.1 point (Info): 省检察院 2017's three 三公 shares (0.03–0.07 off); 省检察院
+  2018's 99.94% of 本年支出合计 and of 本年收入预算合计 (99.9345%), 63.75% (63.7399%) and 10.87% (10.8768%) of
+  本年支出预算合计, whose three shares were made to add up to 100; 省人大 2018's 22.03% (22.0250%) and 10.61%
+  (10.6037%); 省委办公厅 2018 / 2019's 80.92% (80.913%). Every other share a Jiangsu text states of a fixed total
+  agrees with the exact share rounded.
 * R46-subject-amounts (Violation): 省人大办公厅 2017 p.26 states “1. 人大事务行政运行（项）支出 10528.33 万元” under the
   bare line “一般公共服务” (its 类), 款 and 项 names written as one: B5 (p.16) prints 2010101 行政运行 4,545.94,
   10528.33 being 20101 人大事务's total; its 类 items 2–3 (社会保障和就业支出 1608.51, 住房保障支出 1512.23) agree.
@@ -108,6 +117,22 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
         ('R53-percent-decimals', 'Info', 'paragraph/20.4/percentage/1', '8.8'),
         ('R53-percent-decimals', 'Info', 'paragraph/20.9/percentage/1', '8.8'),
         ('R53-percent-decimals', 'Info', 'paragraph/21.14/percentage/1', '8.8'),
+        # p.22: the 三公 shares are 0.03–0.07 points off the exact shares of 584.35 (they add up to 100.00%)
+        ('R70-share', 'Info', 'paragraph/22.17/percentage/1',
+         '“占“三公”经费的18.85 %”: 18.85% ≠ 110 万元 (“因公出国（境）费支出 110 万元”) ÷ “三公”经费合计预算数 '
+         '(three public expenses, total budget) 584.35 万元 (十一、一般公共预算 三公 经费、会议费、培训费支出预 “ '
+         '” 算表) = 18.8243% (18.82% at the stated decimals; diff 0.03 percentage points, envelope 0.1857; total '
+         'fixed by “占“三公”经费的”)'),
+        ('R70-share', 'Info', 'paragraph/22.18/percentage/1',
+         '“占“三公”经费的 54.43%”: 54.43% ≠ 317.8 万元 (“公务用车购置及运行费支出 317.8 万元”) ÷ '
+         '“三公”经费合计预算数 (three public expenses, total budget) 584.35 万元 (十一、一般公共预算 三公 '
+         '经费、会议费、培训费支出预 “ ” 算表) = 54.3852% (54.39% at the stated decimals; diff 0.04 percentage '
+         'points, envelope 0.109; total fixed by “占“三公”经费的”)'),
+        ('R70-share', 'Info', 'paragraph/22.19/percentage/1',
+         '“占“三公”经费的 26.72%”: 26.72% ≠ 156.55 万元 (“公务接待费支出 156.55 万元”) ÷ “三公”经费合计预算数 '
+         '(three public expenses, total budget) 584.35 万元 (十一、一般公共预算 三公 经费、会议费、培训费支出预 “ '
+         '” 算表) = 26.7905% (26.79% at the stated decimals; diff -0.07 percentage points, envelope 0.1011; total '
+         'fixed by “占“三公”经费的”)'),
     ],
     '2018年省检察院部门预算公开.pdf': [
         # p.26 items under 检察（款）, read since “…万元，与上年相比增加 X 万元” is: 行政运行 2,915.22 ÷ 7,968.14 =
@@ -144,6 +169,26 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
         ('R53-percent-decimals', 'Info', 'paragraph/28.24/percentage/1', '24'),
         ('R53-percent-decimals', 'Info', 'paragraph/28.3/percentage/1', '22'),
         ('R53-percent-decimals', 'Info', 'paragraph/29.21/percentage/1', '54.9'),
+        ('R70-share', 'Info', 'paragraph/25.11/percentage/1',
+         '“占99.94 %”: 99.94% ≠ 21,940.96 万元 (“一 般 公 共 预 算 收 入 21,940.96 万 元”) ÷ 本年收入合计 (total '
+         'income of the year) 21,955.35 万元 (第二部分 2018 年度部门预算表 公开 01 表：收支预算总表) = 99.9345% '
+         '(99.93% at the stated decimals; diff 0.01 percentage points, envelope 0.1; total fixed by '
+         '“省检察院本年收入预算合计21,955.35万元”)'),
+        ('R70-share', 'Info', 'paragraph/25.15/percentage/1',
+         '“占 63.75%”: 63.75% ≠ 13,994.31 万元 (“基本支出 13,994.31 万元”) ÷ 本年支出合计 (total expenditure of '
+         'the year) 21,955.35 万元 (第二部分 2018 年度部门预算表 公开 01 表：收支预算总表) = 63.7399% (63.74% at '
+         'the stated decimals; diff 0.01 percentage points, envelope 0.1; total fixed by '
+         '“省检察院本年支出预算合计21,955.35万元”)'),
+        ('R70-share', 'Info', 'paragraph/25.17/percentage/1',
+         '“占 10.87 %”: 10.87% ≠ 2,388.04 万元 (“单位预留机动经费 2,388.04 万元”) ÷ 本年支出合计 (total '
+         'expenditure of the year) 21,955.35 万元 (第二部分 2018 年度部门预算表 公开 01 表：收支预算总表) = '
+         '10.8768% (10.88% at the stated decimals; diff -0.01 percentage points, envelope 0.1; total fixed by '
+         '“省检察院本年支出预算合计21,955.35万元”)'),
+        ('R70-share', 'Info', 'paragraph/26.2/percentage/1',
+         '“占本年支出合计的 99.94 %”: 99.94% ≠ 21,940.96 万元 (“省检察院 2018 年财政拨款预算支出 21,940.96 万元”) '
+         '÷ 本年支出合计 (total expenditure of the year) 21,955.35 万元 (第二部分 2018 年度部门预算表 公开 01 '
+         '表：收支预算总表) = 99.9345% (99.93% at the stated decimals; diff 0.01 percentage points, envelope 0.1; '
+         'total fixed by “占本年支出合计的”)'),
     ],
     '江苏省人大办公厅2017年度预算公开.pdf': [
         # p.26: “1. 人大事务行政运行（项）支出 10528.33 万元” under the bare line “一般公共服务” (its 类), the 款 name
@@ -171,6 +216,23 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
          f'“与上年相比增加 844.15 万元”: the stated increase of 844.15 万元 (general-public-budget-expenditure) '
          f'{REASON_MISSING}'),
         ('R53-percent-decimals', 'Info', 'paragraph/26.2/percentage/1', '100'),
+        # p.28: the 三公 items' shares “占“三公”经费的 8.75% / 7.22% / 16.81%” are of the 09 table's whole
+        # 合计 2,542.60 (三公 833.60 + 会议费 1,305.25 + 培训费 403.75: 222.5 ÷ 2542.6 = 8.7509%), not of the
+        # 三公 合计预算数 833.60 the sentence names (26.69%, 22.02%, 51.28%; the 2018 text states 22.03%)
+        ('R70-share', 'Violation', 'paragraph/28.15/percentage/1',
+         '“占“三公”经费的 8.75%”: 8.75% ≠ 222.5 万元 (“因公出国（境）费支出 222.5万元”) ÷ “三公”经费合计预算数 '
+         '(three public expenses, total budget) 833.60 万元 (“三公”经费、会议费、培训费支出预算 表) = 26.6915% '
+         '(26.69% at the stated decimals; diff -17.94 percentage points, envelope 0.1062; total fixed by '
+         '“占“三公”经费的”)'),
+        ('R70-share', 'Violation', 'paragraph/28.16/percentage/1',
+         '“占“三公”经费的 7.22%”: 7.22% ≠ 183.6 万元 (“公务用车购置及运行费支出 183.6 万元”) ÷ '
+         '“三公”经费合计预算数 (three public expenses, total budget) 833.60 万元 '
+         '(“三公”经费、会议费、培训费支出预算 表) = 22.025% (22.02% at the stated decimals; diff -14.8 percentage '
+         'points, envelope 0.1061; total fixed by “占“三公”经费的”)'),
+        ('R70-share', 'Violation', 'paragraph/28.17/percentage/1',
+         '“占“三公”经费的 16.81%”: 16.81% ≠ 427.5 万元 (“公务接待费支出427.5 万元”) ÷ “三公”经费合计预算数 (three '
+         'public expenses, total budget) 833.60 万元 (“三公”经费、会议费、培训费支出预算 表) = 51.2836% (51.28% '
+         'at the stated decimals; diff -34.47 percentage points, envelope 0.1063; total fixed by “占“三公”经费的”)'),
     ],
     '江苏省人大常委会2019年度部门预算公开.pdf': [
         ('R46-subject-path', 'Warning', 'paragraph/14.10/figure/1', _unmatched(
@@ -229,6 +291,11 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
         ('R53-percent-decimals', 'Info', 'paragraph/6.10/percentage/1', '100'),
         ('R53-percent-decimals', 'Info', 'paragraph/7.16/percentage/1', '100'),
         ('R53-percent-decimals', 'Info', 'paragraph/8.7/percentage/1', '100'),
+        ('R70-share', 'Info', 'paragraph/11.3/percentage/1',
+         '“占“三公”经费的80.92%”: 80.92% ≠ 411.20 万元 (“公务用车购置及运行费支出411.20万元”) ÷ '
+         '“三公”经费合计预算数 (three public expenses, total budget) 508.20 万元 '
+         '(“三公”经费、会议费、培训费支出预算表) = 80.913% (80.91% at the stated decimals; diff 0.01 percentage '
+         'points, envelope 0.1018; total fixed by “占“三公”经费的”)'),
     ],
     '江苏省委办公厅2019年度部门预算公开文件.pdf': [
         # read since “…万元，与上年相比增加 X 万元” is: three rates truncated, not rounded (Infos)
@@ -249,6 +316,11 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
         ('R53-percent-decimals', 'Info', 'paragraph/8.18/percentage/1', '100'),
         ('R53-percent-decimals', 'Info', 'paragraph/8.3/percentage/1', '30'),
         ('R53-percent-decimals', 'Info', 'paragraph/9.9/percentage/1', '100'),
+        ('R70-share', 'Info', 'paragraph/12.9/percentage/1',
+         '“占“三公”经费的80.92%”: 80.92% ≠ 411.20 万元 (“公务用车购置及运行费支出411.20万元”) ÷ '
+         '“三公”经费合计预算数 (three public expenses, total budget) 508.20 万元 '
+         '(“三公”经费、会议费、培训费支出预算表) = 80.913% (80.91% at the stated decimals; diff 0.01 percentage '
+         'points, envelope 0.1018; total fixed by “占“三公”经费的”)'),
     ],
     '江苏省政协办公厅2018年度部门预算.pdf': [
         # read since “…万元，与上年相比减少 2,233.13 万元” is: 2233.13 ÷ 3348.98 = 66.6809 %, printed 66.69 (Info)
@@ -300,6 +372,16 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
         ('R53-percent-decimals', 'Info', 'paragraph/22.9/percentage/1', '0'),
         ('R53-percent-decimals', 'Info', 'paragraph/24.3/percentage/1', '100'),
         ('R53-percent-decimals', 'Info', 'paragraph/25.7/percentage/1', '480'),
+        ('R70-share', 'Info', 'paragraph/22.8/percentage/1',
+         '“占10.61%”: 10.61% ≠ 1685.72 万元 (“单位预留机动经费1685.72 万元”) ÷ 本年支出合计 (total expenditure of '
+         'the year) 15897.44 万元 (第二部分 2018年度部门预算表 公开 01表 收支预算总表) = 10.6037% (10.6% at the '
+         'stated decimals; diff 0.01 percentage points, envelope 0.1; total fixed by '
+         '“江苏省人大常委会办公厅部门本年支出预算合计15897.44万元”)'),
+        ('R70-share', 'Info', 'paragraph/28.2/percentage/1',
+         '“占“三公”经费的22.03%”: 22.03% ≠ 183.6 万元 (“公务用车购置及运行费支出183.6万元”) ÷ '
+         '“三公”经费合计预算数 (three public expenses, total budget) 833.60 万元 (公开09表 '
+         '“三公”经费、会议费、培训费支出预算表) = 22.025% (22.02% at the stated decimals; diff 0.01 percentage '
+         'points, envelope 0.1061; total fixed by “占“三公”经费的”)'),
     ],
 }
 
@@ -488,3 +570,68 @@ def test_validating_the_two_files_together_pairs_them() -> None:
     assert paired[0] == alone[0]  # the tables' own report does not change
     assert sum(f.rule == "R46-subject-path" for f in alone[1]) == 0
     assert sum(f.rule == "R46-subject-path" for f in paired[1]) == 4
+
+# -- R70 on a budget's shares ---------------------------------------------------------------------------------
+
+#: 省检察院 2018: the share of 本年支出合计 (p.26) and the first 三公 share (p.28), altered by 10 points.
+SHARES_ALTERED = {
+    "26.2": ("占本年支出合计的 99.94 %。与上年相比，财政拨款支出",
+             "占本年支出合计的 89.94 %。与上年相比，财政拨款支出"),
+    "28.22": ("公”经费的 20.65 %；公务用车购置及运行费支出 267.8", "公”经费的 30.65 %；公务用车购置及运行费支出 267.8"),
+}
+
+
+@pytest.fixture(scope="module")
+def shares_altered() -> tuple[MappedDocument, list[Finding]]:
+    return process_edited(next(p for p in JIANGSU if p.name == "2018年省检察院部门预算公开.pdf"), SHARES_ALTERED)
+
+
+def test_budget_shares_altered_are_violations(shares_altered: tuple[MappedDocument, list[Finding]]) -> None:
+    """A budget's shares are recomputed from its own tables (预算数): 89.94% of 本年支出合计 21,955.35 万元
+    (21,940.96 ÷ 21,955.35 = 99.9345%) and 30.65% of the 三公 合计预算数 484.30 万元 (100 ÷ 484.3 = 20.6484%) are
+    Violations, and the three 三公 shares then add up to 109.95% (R70-share-list); 55.3% (55.2963%) and 24%
+    (24.0553%) are the exact shares rounded to their decimals: silent. The unaltered document's R70 Infos (in
+    ``EXPECTED``) are all there is besides."""
+    mapped, findings = shares_altered
+    unaltered = [e[:3] for e in EXPECTED["2018年省检察院部门预算公开.pdf"] if e[0].startswith("R70")]
+    found = sorted((f.rule, f.severity, f.focus.removeprefix(mapped.iri + "/"), f.message)
+                   for f in findings if f.rule.startswith("R70"))
+    # (the unaltered 99.94% of p.26 was an Info: altered, it is a Violation)
+    assert sorted(f[:3] for f in found if f[1] == "Info") == sorted(
+        e for e in unaltered if e[2] != "paragraph/26.2/percentage/1")
+    assert [f for f in found if f[1] != "Info"] == [
+        ("R70-share", "Violation", "paragraph/26.2/percentage/1",
+         "“占本年支出合计的 89.94 %”: 89.94% ≠ 21,940.96 万元 (“省检察院 2018 年财政拨款预算支出 21,940.96 万元”) ÷ "
+         "本年支出合计 (total expenditure of the year) 21,955.35 万元 (第二部分 2018 年度部门预算表 公开 01 表："
+         "收支预算总表) = 99.9345% (99.93% at the stated decimals; diff -9.99 percentage points, envelope 0.1; "
+         "total fixed by “占本年支出合计的”)"),
+        ("R70-share", "Violation", "paragraph/28.22/percentage/1",
+         "“占“三公”经费的 30.65 %”: 30.65% ≠ 100 万元 (“因公出国（境）费支出 100 万元”) ÷ “三公”经费合计预算数 "
+         "(three public expenses, total budget) 484.30 万元 (公开 09 表：一般公共预算“三公”经费、会议费、培训费 "
+         "支出预算表) = 20.6484% (20.65% at the stated decimals; diff 10 percentage points, envelope 0.2035; "
+         "total fixed by “占“三公”经费的”)"),
+        ("R70-share-list", "Violation", "paragraph/28.22/percentage/1",
+         "“省检察院 2018 年度一般公共预算拨款安排的“三公”经费预算支出中，因公出国（境）费支出 100 万元，"
+         "占“三公”经费的 30.65 %；公务用车购置及运行费支出 267.8万元，占“三公”经费的 55.3 %；公务接待费支出 "
+         "116.5万元，占“三公”经费的 24 %。”: the 3 shares of “三公”经费合计预算数 (three public expenses, total "
+         "budget) listed add up to 109.95%, more than 100.1%"),
+    ]
+
+
+def test_fast_path_equals_pyshacl_on_budget_shares(shares_altered: tuple[MappedDocument, list[Finding]]) -> None:
+    """The R70 shapes give the same results through pyshacl on the altered budget: the two Violations, the list,
+    and the two silent shares."""
+    from budgetkg import validate
+    from tests.test_validate import _retarget, engines_on
+
+    mapped, _findings = shares_altered
+    iri = mapped.iri
+    scratch = Store.scratch({iri: mapped.triples, uris.shared_graph(): mapped.shared})
+    foci = [f"{iri}/paragraph/{key}/percentage/1" for key in ("26.2", "28.22", "28.23", "28.24")]
+    retargeted = _retarget(validate.load_shapes(["final.ttl"]), foci, ("R70",))
+    reference = engines_on(scratch, document_graphs(iri), retargeted)
+    assert sorted((r[0].split("#")[1], r[2].removeprefix(iri + "/")) for r in reference) == [
+        ("R70-share-list-violation", "paragraph/28.22/percentage/1"),
+        ("R70-share-violation", "paragraph/26.2/percentage/1"),
+        ("R70-share-violation", "paragraph/28.22/percentage/1"),
+    ]

@@ -42,7 +42,7 @@ naming another year that is not a previous budget (a later year, an outturn) is 
 statements of their own (``{paragraph}/percentage/{n}``), with the number and sign as written and,
 when the text states the rate right after the figure it is computed from, ``bkg:rateOf`` that figure.
 A share whose total the sentence (or its section heading) fixes — 占本年收入合计的 / 占本年支出合计的 X%, a bare
-占 X% after a part of the 本年收入合计 / 本年支出合计 the sentence opens with, or after a "三公" item in a 三公
+占 X% after a part of the 本年收入(预算)合计 / 本年支出(预算)合计 the sentence opens with, or after a "三公" item in a 三公
 sentence or section, or after a 类 (款, 项) of a final account's list “一般公共预算财政拨款支出 X 万元，
 主要用于以下方面：社会保障和就业支出（类）754.75 万元，占 7.74%；…” (the items are ``classification-subject``
 figures labelled with their path, the total is 一般公共预算财政拨款支出) — also records that total
@@ -81,10 +81,12 @@ UNITS = {"万元": "wan-yuan", "万": "wan-yuan", "元": "yuan", "千元": "qian
 FACTOR = {"wan-yuan": Decimal(10000), "yuan": Decimal(1), "qian-yuan": Decimal(1000), "yi-yuan": Decimal(10**8)}
 
 #: A money amount: a number (thousands separators allowed) and a money unit. "万" alone (a
-#: truncated "万元") only when no Chinese character follows (not 万人, 万平方米).
+#: truncated "万元") only when no Chinese character follows (not 万人, 万平方米). A PDF text layer that breaks
+#: words breaks the unit too ("一 般 公 共 预 算 收 入 21,940.96 万 元 ， 占99.94 %", 江苏省人民检察院 2018 p.25):
+#: "万 元" is 万元.
 _MONEY = re.compile(
     r"(?<![\d.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
-    r"(?P<unit>万元|亿元|千元|元|万(?![\u4e00-\u9fff]))"
+    r"(?P<unit>万[ \t]?元|亿元|千元|元|万(?![\u4e00-\u9fff]))"
 )
 #: A threshold, not a figure: 单价100万元（含）以上, 50万元以上.
 _THRESHOLD_BEFORE = re.compile(r"(单价|价值|金额在|超过|低于|不足)\s*$")
@@ -354,10 +356,15 @@ _SHARE_NAMED: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("three-public-total",
      re.compile(r"^占[“\"]?三公[”\"]?经费(?:财政拨款)?(?:支出)?(?:决算数?)?(?:总额|合计)?的?$")),
 )
+#: The total a sentence opens with, whose parts' bare shares are of it: 本年收入合计 / 本年支出合计, in a budget's
+#: wording 本年收入预算合计 / 本年支出预算合计 (江苏省人民检察院 2018 p.25: "省检察院本年支出预算合计 21,955.35 万元，
+#: 其中：基本支出 13,994.31 万元，占 63.75%；…"). Not 收入总计 / 支出总计 (they hold 上年结转).
+_INCOME_TOTAL_OPENING = re.compile(r"本年收入(?:预算)?合计")
+_EXPENDITURE_TOTAL_OPENING = re.compile(r"本年支出(?:预算)?合计")
 #: A share word naming no total: 占 45.78%, 占比 45.78%.
 _SHARE_BARE = re.compile(r"^占比?(?:为)?$")
-#: Between a figure and its share: a comma only.
-_SHARE_GAP = re.compile(r"^[，,]?\s*$")
+#: Between a figure and its share: a comma only (spaced, where a PDF text layer breaks words: "万 元 ， 占99.94 %").
+_SHARE_GAP = re.compile(r"^\s*[，,]?\s*$")
 #: The parts of 本年收入合计 (income sources) and of 本年支出合计 (基本 / 项目 / Jiangsu's 单位预留机动经费): a bare
 #: share may follow one in a sentence opening with that total, and the expenditure parts are the items of that
 #: total's list (:func:`_parent`); 上年结转 and other totals are not parts of it.
@@ -698,7 +705,7 @@ def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subj
         printed = m.group("num")
         amount = Decimal(printed.replace(",", ""))
         decimals = len(printed.split(".")[1]) if "." in printed else 0
-        unit_text = m.group("unit")
+        unit_text = m.group("unit").replace(" ", "").replace("\t", "")
         common = dict(num_start=m.start(), end=m.end(), amount=amount, printed=printed,
                       unit=UNITS[unit_text], unit_text=unit_text, decimals=decimals)
         stripped = label.strip()
@@ -1188,7 +1195,8 @@ def _share_total(text: str, lo: int, at: int, word: str, raws: list[_Raw],
 
     * name its total: 占本年收入合计的 / 占本年支出合计的 X% after any amount; 占“三公”经费的 X% after a "三公" item;
     * or, a bare 占 X%, follow a part of the total the sentence opens with: an income source after
-      "本年收入合计 …万元，其中：", 基本 / 项目支出 after "本年支出合计 …万元，其中："; or a "三公" item
+      "本年收入(预算)合计 …万元，其中：", 基本 / 项目支出 (Jiangsu: and 单位预留机动经费) after "本年支出(预算)合计 …万元，
+      其中："; or a "三公" item
       (因公出国（境）, 公务用车购置及运行, 公务接待) in a sentence or section about the “三公”经费;
     * or, a bare 占 X%, follow a 类 (款, 项) of the list of a final account's structure sentence
       "一般公共预算财政拨款支出 X 万元，主要用于以下方面：社会保障和就业支出（类）754.75 万元，占 7.74%；…": a share
@@ -1216,10 +1224,10 @@ def _share_total(text: str, lo: int, at: int, word: str, raws: list[_Raw],
     if k > 0 and opening.kind == "amount":
         opening_text = squash(text[opening.start : opening.end])
         if (figure.indicator in _INCOME_PARTS and opening.indicator == "income-total"
-                and "本年收入合计" in opening_label):
+                and _INCOME_TOTAL_OPENING.search(opening_label)):
             return k, "income-total", opening_text
         if (figure.indicator in _EXPENDITURE_PARTS and opening.indicator == "expenditure-total"
-                and "本年支出合计" in opening_label):
+                and _EXPENDITURE_TOTAL_OPENING.search(opening_label)):
             return k, "expenditure-total", opening_text
         if figure.indicator == "classification-subject" and _in_class_list(text, raws[:k], figure.start):
             # a 类 (款, 项) of the 一般公共预算财政拨款支出 the sentence opens with, in its 主要用于 list
