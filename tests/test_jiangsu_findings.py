@@ -160,6 +160,11 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
         ('R50-growth-rate', 'Info', 'paragraph/24.10/percentage/1',
          '“降幅 9.1 %”: 9.1% ≠ 184.96 ÷ 2021.18 = 9.1511% computed from “与上年相比减少 184.96 万元” '
          '(9.2% at the stated decimals; diff -0.1 percentage points, envelope 0.1503)'),
+        # p.23 “收入、支出预算总计21,955.35 万元，与上年相比收、支预算总计各增加3,958.67 万元，增长 21.95 %”: one change
+        # of both totals, 3958.67 ÷ 17996.68 = 21.9967 % (22.00 at two decimals; within 0.1 point: Info)
+        ('R50-growth-rate', 'Info', 'paragraph/23.5/percentage/1',
+         '“增长 21.95 %”: 21.95% ≠ 3958.67 ÷ 17996.68 = 21.9967% computed from “与上年相比收、支预算总计各增加3,958.67 '
+         '万元” (22% at the stated decimals; diff -0.05 percentage points, envelope 0.105)'),
         ('R53-percent-decimals', 'Info', 'paragraph/23.15/percentage/1', '22'),
         ('R53-percent-decimals', 'Info', 'paragraph/24.10/percentage/1', '9.1'),
         ('R53-percent-decimals', 'Info', 'paragraph/25.21/percentage/1', '22'),

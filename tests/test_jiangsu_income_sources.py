@@ -57,6 +57,7 @@ def test_statements_of_the_overview() -> None:
     d = Decimal
     assert rows == [
         ("19.7", "expenditure-total", "amount", d("15897.44"), "", None),  # 收入、支出预算总计 15897.44
+        ("19.7", "expenditure-total", "change", d("2248.37"), "increase", None),  # 收、支预算总计各增加 2248.37
         ("19.11", "income-total", "amount", d("15897.44"), "", None),
         ("19.12", "fiscal-appropriation-income", "amount", d("15897.44"), "", None),
         ("19.18", "special-account-income", "amount", d("0"), "", None),

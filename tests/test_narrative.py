@@ -442,7 +442,8 @@ def test_reason_clauses_of_corpus_passages() -> None:
     * 2024 万里 p.6: the 收入 and 支出 paragraphs' decreases are explained by the paragraph after them;
     * p.32: the "三公" total's increase (其中：…) by its breakdown: item (一)'s 主要原因是因公出国（境）费保持不变
       explains no change and is skipped, item (二)'s 主要原因是购置公务用车 is taken;
-    * 江苏省人大办公厅 2017 p.23: item （一） restates the 844.15 of the intro, which gives the reason; p.25: the
+    * 江苏省人大办公厅 2017 p.23: the intro's change of both totals and item （一）, which restates its 844.15, take
+      the intro's reason; p.25: the
       total 财政拨款支出增加 844.15 万元 is explained by its items (item 2's reason comes first), item 1 has none."""
     wanli = narrative.extract_all(read_document(SHANGHAI / "2024_上海市普陀区万里街道办事处_部门预算.pdf"), 2024)[0]
     assert [(s.paragraph, s.ordinal, s.reason, s.reason_paragraph) for s in wanli
@@ -460,9 +461,13 @@ def test_reason_clauses_of_corpus_passages() -> None:
         ("26.3", "财政拨款支出增加 844.15 万元", "主要原因是政策性调增离退休人员工资", "26.8"),
         ("26.6", "与上年相比减少 17.89 万元", "", "")]
     intro = "主要原因是政策性增资、住房公积金和提租补贴调整等原因，增加基本支出 844.15 万元"
+    # the intro's “收、支预算总计各增加 844.15 万元，增长 6.59%” is a money change (of both totals), which needs the
+    # reason; its rate is that change's
+    assert [(s.paragraph, s.span, s.reason, s.reason_paragraph) for s in statements
+            if narrative.needs_reason(s, statements) and s.paragraph.startswith("23.")] == [
+        ("23.8", "与上年相比收、支预算总计各增加 844.15万元", intro, "23.9")]
     assert [(p.paragraph, p.span, p.reason, p.reason_paragraph) for p in percentages
             if narrative.rate_needs_reason(p, statements) and p.paragraph in ("23.9", "23.12", "26.6")] == [
-        ("23.9", "增长 6.59%", intro, "23.9"),
         ("23.12", "增长 6.59%", intro, "23.9"),
     ]
 

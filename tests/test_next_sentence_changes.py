@@ -80,7 +80,15 @@ def test_congress_2017_changes_of_the_sentence_before() -> None:
     }
     # p.23: “（一）收入预算总计 13649.07 万元。全部由省财政拨款。与上年相比增加…”: the sentence before the change states
     # no amount (收入预算总计 is read: the sentence before that one): not read
-    assert not [s for s in statements if s.paragraph.startswith("23.") and s.printed == "844.15"]
+    assert not [s for s in statements if s.paragraph == "23.12" and s.printed == "844.15"]
+    # p.23's first sentence, “…年度收入、支出预算总计 13649.07 万元，与上年相比收、支预算总计各增加 844.15 万元，增长
+    # 6.59%”: one change of both totals, the change of the 支出预算总计 the sentence is read as; the rate is its rate
+    both = [(i, s) for i, s in enumerate(statements) if s.paragraph.startswith("23.") and s.printed == "844.15"]
+    assert [(s.paragraph, s.indicator, s.kind, s.direction, s.reference_year, statements[s.change_of].printed,
+             statements[s.change_of].indicator, s.span) for _, s in both if s.change_of is not None] == [
+        ("23.8", "expenditure-total", "change", "increase", 2016, "13649.07", "expenditure-total",
+         "与上年相比收、支预算总计各增加 844.15万元")]
+    assert [(p.printed, p.rate_of) for p in percentages if p.paragraph == "23.9"] == [("6.59", both[0][0])]
 
 
 @corpus

@@ -10,7 +10,8 @@ and a change of none: 与上年持平, 与上年度持平, 与上年预算数一
 :func:`_flat_subject`, :func:`_flat_alone`; a money change too may be a sentence of its own naming no subject, the
 change of the one amount the sentence before states: “此外，基本支出预算数为 7666.68 万元。与上年相比增加 844.15 万元，
 增长 12.37%。”, ``_CHANGE_ALONE``, :func:`_lone_amount` — a sentence before stating several amounts, a change or
-none gives nothing) and asset figures (上年末固定资产金额为…万元).
+none gives nothing; Jiangsu's one change of both totals, “收入、支出预算总计 X 万元，与上年相比收、支预算总计各增加 Y
+万元”, ``_BOTH_TOTALS_CHANGE``) and asset figures (上年末固定资产金额为…万元).
 The extractors below are regexes over those sentences, not over one document: a figure is a money
 amount (a number followed by 万元 / 元 / 千元 / 亿元), its *label* is the text of its clause before
 it, and the label decides the indicator (a concept of ``code:narrative-indicator``,
@@ -42,8 +43,8 @@ naming another year that is not a previous budget (a later year, an outturn) is 
 statements of their own (``{paragraph}/percentage/{n}``), with the number and sign as written and,
 when the text states the rate right after the figure it is computed from, ``bkg:rateOf`` that figure.
 A share whose total the sentence (or its section heading) fixes — 占本年收入合计的 / 占本年支出合计的 X%, a bare
-占 X% after a part of the 本年收入(预算)合计 / 本年支出(预算)合计 the sentence opens with, or after a "三公" item in a 三公
-sentence or section, or after a 类 (款, 项) of a final account's list “一般公共预算财政拨款支出 X 万元，
+占 X% after a part of the 本年收入(预算)合计 / 本年支出(预算)合计 the sentence opens with, or after a "三公" item
+in a 三公 sentence or section, or after a 类 (款, 项) of a final account's list “一般公共预算财政拨款支出 X 万元，
 主要用于以下方面：社会保障和就业支出（类）754.75 万元，占 7.74%；…” (the items are ``classification-subject``
 figures labelled with their path, the total is 一般公共预算财政拨款支出) — also records that total
 (``bkg:shareDenominator``), the text fixing it and the list of shares it is stated in (rule R70,
@@ -126,6 +127,14 @@ _CHANGE_ALONE = re.compile(
     r"(?:与|比|较)(?P<ref>上年度?|上一年度?|\d{4}年度?)(?:同期)?(?:预算数?|决算数?)?(?:相比|相较)?[，,]?"
     r"(?P<dir>增加|减少|增长|下降)了?"
 )
+#: One change of both totals, after the sentence's amount of them: Jiangsu's "…年度收入、支出预算总计 21,955.35 万元，
+#: 与上年相比收、支预算总计各增加 3,958.67 万元，增长 21.95 %。" (各: each). Searched in the text from the previous
+#: figure's end to the change's number.
+_BOTH_TOTALS_CHANGE = re.compile(
+    r"(?:(?:与|比|较)\s*(?P<ref>上年度?|上一年度?|\d{4}\s*年度?)(?:预算数?)?(?:相比)?[，,]?\s*)?"
+    r"收入?\s*、\s*支出?\s*(?:预算)?\s*总计\s*各\s*(?P<dir>增加|减少|增长|下降)了?\s*$"
+)
+_BOTH_TOTALS = {"expenditure-total", "income-total"}
 #: The words of a change that state a decrease (the others state an increase).
 _DECREASE_WORDS = {"减少", "下降", "小于", "低于"}
 _SENTENCE_END = "。！？\n"
@@ -726,6 +735,18 @@ def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subj
                              headings=item[2], **common))  # type: ignore[arg-type]
             last_end = m.end()
             continue
+        both = _BOTH_TOTALS_CHANGE.search(text, max(lo, last_end), m.start())
+        if both is not None and (subject := _last_amount(raws)) is not None and raws[subject].indicator in _BOTH_TOTALS:
+            # "…收入、支出预算总计 21,955.35 万元，与上年相比收、支预算总计各增加 3,958.67 万元": one change of both
+            # totals, read as the change of the total the sentence states (the 支出预算总计 it is read as)
+            ref = both.group("ref") or ""
+            base = _previous_budget(raws, raws[subject].indicator, _year(ref, year) if ref else None)
+            raws.append(_Raw(both.start(), indicator=raws[subject].indicator, kind="change", label=raws[subject].label,
+                             direction="decrease" if both.group("dir") in _DECREASE_WORDS else "increase", ref=ref,
+                             subject=subject, headings=raws[subject].headings, compared=base,
+                             **common))  # type: ignore[arg-type]
+            last_end = m.end()
+            continue
         if change := _CHANGE.search(stripped) or _RELATIVE.search(stripped):
             subject_text = stripped[: change.start()]
             direction = "decrease" if change.group("dir") in _DECREASE_WORDS else "increase"
@@ -1195,9 +1216,9 @@ def _share_total(text: str, lo: int, at: int, word: str, raws: list[_Raw],
 
     * name its total: 占本年收入合计的 / 占本年支出合计的 X% after any amount; 占“三公”经费的 X% after a "三公" item;
     * or, a bare 占 X%, follow a part of the total the sentence opens with: an income source after
-      "本年收入(预算)合计 …万元，其中：", 基本 / 项目支出 (Jiangsu: and 单位预留机动经费) after "本年支出(预算)合计 …万元，
-      其中："; or a "三公" item
-      (因公出国（境）, 公务用车购置及运行, 公务接待) in a sentence or section about the “三公”经费;
+      "本年收入(预算)合计 …万元，其中：", 基本 / 项目支出 (Jiangsu: and 单位预留机动经费) after
+      "本年支出(预算)合计 …万元，其中："; or a "三公" item (因公出国（境）, 公务用车购置及运行, 公务接待) in a
+      sentence or section about the “三公”经费;
     * or, a bare 占 X%, follow a 类 (款, 项) of the list of a final account's structure sentence
       "一般公共预算财政拨款支出 X 万元，主要用于以下方面：社会保障和就业支出（类）754.75 万元，占 7.74%；…": a share
       of that 一般公共预算财政拨款支出 (rule R70 divides by the 一般公共预算财政拨款支出决算表's 合计 决算数).
