@@ -458,7 +458,7 @@ def test_reason_clauses_of_corpus_passages() -> None:
     # reason (its rate is that change's): none
     assert [(s.paragraph, s.span, s.reason, s.reason_paragraph) for s in statements
             if narrative.needs_reason(s, statements) and s.paragraph in ("26.3", "26.6")] == [
-        ("26.3", "财政拨款支出增加 844.15 万元", "主要原因是政策性调增离退休人员工资", "26.8"),
+        ("26.3", "与上年相比，财政拨款支出增加 844.15 万元", "主要原因是政策性调增离退休人员工资", "26.8"),
         ("26.6", "与上年相比减少 17.89 万元", "", "")]
     intro = "主要原因是政策性增资、住房公积金和提租补贴调整等原因，增加基本支出 844.15 万元"
     # the intro's “收、支预算总计各增加 844.15 万元，增长 6.59%” is a money change (of both totals), which needs the

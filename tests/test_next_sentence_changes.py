@@ -187,6 +187,20 @@ def test_change_with_a_subject_of_its_own_is_not_the_sentence_befores(tmp_path: 
     ]
 
 
+def test_change_naming_the_amounts_own_indicator_is_the_sentence_befores(tmp_path: Path) -> None:
+    # “…年财政拨款预算支出 21,940.96 万元，…。与上年相比，财政拨款支出增加 3,958.98 万元，增长 22 %”
+    # (省检察院 2018): the subject names the indicator of the sentence before's one amount, so the change is that
+    # amount's, and the rate after it is the change's
+    text = "财政拨款预算支出 100 万元。与上年相比，财政拨款支出增加 10 万元，增长 11.11%。\n"
+    statements, percentages = _read(tmp_path, text)
+    assert _rows(statements) == [
+        ("1", "fiscal-appropriation-expenditure", "amount", "100", "", None, None, "财政拨款预算支出 100 万元"),
+        ("1", "fiscal-appropriation-expenditure", "change", "10", "increase", 2016, 0,
+         "与上年相比，财政拨款支出增加 10 万元"),
+    ]
+    assert [(p.printed, p.rate_of) for p in percentages] == [("11.11", 1)]
+
+
 @pytest.mark.parametrize(("label", "indicator"), [
     ("基本支出预算数为", "basic-expenditure"), ("项目支出预算数为", "project-expenditure"),
     ("项目支出预算数是", "project-expenditure"), ("此外，基本支出预算数为", "basic-expenditure"),

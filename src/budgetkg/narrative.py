@@ -118,14 +118,15 @@ _RELATIVE = re.compile(
     r"(?:本年度?(?:预算)?数?)?(?P<dir>小于|低于|大于|高于)\s*(?P<ref>上年|上一年度?|\d{4}\s*年度?)"
     r"(?:同期)?(?:预算|预算数|决算|决算数)?$"
 )
-#: A change opening its sentence and naming no subject, up to its amount (whitespace removed): "与上年相比增加
-#: 844.15 万元，增长 12.37%。" after "此外，基本支出预算数为 7666.68 万元。" (省人大办公厅 2017), "与上年相比，增加
-#: 498.72 万元" (政协 2017), "比上年减少…", "较上年增加…", "与 2016 年度相比增加…": the change of the one amount the
-#: sentence before states (:func:`_lone_amount`). A clause naming a subject ("与上年相比，财政拨款支出增加…") is not
-#: this form.
+#: A change opening its sentence, up to its amount (whitespace removed): "与上年相比增加 844.15 万元，增长 12.37%。"
+#: after "此外，基本支出预算数为 7666.68 万元。" (省人大办公厅 2017), "与上年相比，增加 498.72 万元" (政协 2017),
+#: "比上年减少…", "较上年增加…", "与 2016 年度相比增加…": the change of the one amount the sentence before states
+#: (:func:`_lone_amount`). It may name that amount's indicator again: "…年财政拨款预算支出 21,940.96 万元，占本年支出
+#: 合计的 99.94 %。与上年相比，财政拨款支出增加 3,958.98 万元" (江苏省人民检察院 2018 p.26); a clause naming another
+#: subject is not this form (:func:`_lone_change`).
 _CHANGE_ALONE = re.compile(
     r"(?:与|比|较)(?P<ref>上年度?|上一年度?|\d{4}年度?)(?:同期)?(?:预算数?|决算数?)?(?:相比|相较)?[，,]?"
-    r"(?P<dir>增加|减少|增长|下降)了?"
+    r"(?P<subject>[^，,。；;、\d]{2,20}?)?(?P<dir>增加|减少|增长|下降)了?"
 )
 #: One change of both totals, after the sentence's amount of them: Jiangsu's "…年度收入、支出预算总计 21,955.35 万元，
 #: 与上年相比收、支预算总计各增加 3,958.67 万元，增长 21.95 %。" (各: each). Searched in the text from the previous
@@ -718,15 +719,15 @@ def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subj
         common = dict(num_start=m.start(), end=m.end(), amount=amount, printed=printed,
                       unit=UNITS[unit_text], unit_text=unit_text, decimals=decimals)
         stripped = label.strip()
-        if not raws and lone is not None and (alone := _CHANGE_ALONE.fullmatch(squash(text[lo : m.start()]))):
+        if not raws and lone is not None and (alone := _lone_change(squash(text[lo : m.start()]), lone[0])):
             # "…基本支出预算数为 7666.68 万元。与上年相比增加 844.15 万元": the change of the sentence before's amount
             # (read from the sentence's start, not the label: all of it up to the amount must be the change clause,
             # which may span a comma, 与上年相比，增加…)
             amount, offset = lone
             raws.append(_Raw(lo + len(text[lo:hi]) - len(text[lo:hi].lstrip()), indicator=amount.indicator,
                              kind="change", label=amount.label, ref=alone.group("ref"), subject=offset,
-                             direction="decrease" if alone.group("dir") in _DECREASE_WORDS else "increase",
-                             headings=amount.headings, **common))  # type: ignore[arg-type]
+                             direction=_direction(alone.group("dir")), headings=amount.headings,
+                             **common))  # type: ignore[arg-type]
             last_end = m.end()
             continue
         if not raws and (item := _item_path(text, lo, m.start(), context)) is not None:
@@ -742,14 +743,14 @@ def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subj
             ref = both.group("ref") or ""
             base = _previous_budget(raws, raws[subject].indicator, _year(ref, year) if ref else None)
             raws.append(_Raw(both.start(), indicator=raws[subject].indicator, kind="change", label=raws[subject].label,
-                             direction="decrease" if both.group("dir") in _DECREASE_WORDS else "increase", ref=ref,
+                             direction=_direction(both.group("dir")), ref=ref,
                              subject=subject, headings=raws[subject].headings, compared=base,
                              **common))  # type: ignore[arg-type]
             last_end = m.end()
             continue
         if change := _CHANGE.search(stripped) or _RELATIVE.search(stripped):
             subject_text = stripped[: change.start()]
-            direction = "decrease" if change.group("dir") in _DECREASE_WORDS else "increase"
+            direction = _direction(change.group("dir"))
             ref = change.group("ref") or ""
             own = classify(subject_text) if subject_text and not change.group("ref") else None
             # the previous year's budget stated before it in the sentence, of the year it names: its base
@@ -941,6 +942,20 @@ def squash_path(path: str) -> str:
 def _project_name(text: str) -> str:
     text = _LEADING.sub("", text.strip().rstrip("，,：: "))
     return re.sub(r"^[^:：]*(?:拨款|资金)[:：]", "", text).strip()
+
+
+def _lone_change(clause: str, amount: _Raw) -> re.Match[str] | None:
+    """The change of ``amount`` (the one amount of the sentence before) that ``clause`` opens with, if it is one: the
+    clause names no subject, or names the amount's own indicator."""
+    change = _CHANGE_ALONE.fullmatch(clause)
+    if change is None or (change.group("subject") and classify(change.group("subject")) != amount.indicator):
+        return None
+    return change
+
+
+def _direction(word: str) -> str:
+    """The direction a change's word states (增加/增长 …: increase; 减少/下降 …: decrease)."""
+    return "decrease" if word in _DECREASE_WORDS else "increase"
 
 
 def _last_amount(raws: list[_Raw]) -> int | None:
