@@ -208,13 +208,14 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
          '“增加 254.23%”: 254.23% ≠ 4032.99 ÷ 1586.32 = 254.2356% computed from “比 2016 年增加 '
          '4032.99 万元” (254.24% at the stated decimals; diff -0.01 percentage points, '
          'envelope 0.1069)'),
-        # pp. 25-27: three sections state a change by its rate and give no reason before the next heading or item
-        # (四、 财政拨款收支预算总表; 五、 item 1, where items 2 and 3 give theirs; 八、 一般公共预算支出预算表)
-        ('R51-rate-reason-missing', 'Warning', 'paragraph/25.8/percentage/1',
-         '“与上年相比，财政拨款收、支总计各增加 844.15 万元，增长 6.59%。”: the stated “增长 6.59%” (increase, 6.59%) '
-         f'{REASON_MISSING}'),
-        # the same two changes without a reason, read as money changes since “…万元，与上年相比减少 17.89 万元” is read
-        # (the 与 of 与上年 is no longer taken as a conjunction): the Warning is the change's, not its rate's
+        # pp. 25-27: three sections state a change and give no reason before the next heading or item
+        # (四、 财政拨款收支预算总表; 五、 item 1, where items 2 and 3 give theirs; 八、 一般公共预算支出预算表), each
+        # read as a money change (the Warning is the change's, not its rate's): p.25's “财政拨款收、支总计各增加” since
+        # “财政拨款收、支总预算 13649.07 万元” is read as the 财政拨款支出 (2026-11-29), the two others since
+        # “…万元，与上年相比减少 17.89 万元” is read (the 与 of 与上年 is no longer taken as a conjunction)
+        ('R51-reason-missing', 'Warning', 'paragraph/25.8/figure/1',
+         '“与上年相比，财政拨款收、支总计各增加 844.15 万元”: the stated increase of 844.15 万元 '
+         f'(fiscal-appropriation-expenditure) {REASON_MISSING}'),
         ('R51-reason-missing', 'Warning', 'paragraph/26.6/figure/1',
          f'“与上年相比减少 17.89 万元”: the stated decrease of 17.89 万元 (classification-subject) {REASON_MISSING}'),
         ('R51-reason-missing', 'Warning', 'paragraph/27.8/figure/2',

@@ -201,6 +201,35 @@ def test_change_naming_the_amounts_own_indicator_is_the_sentence_befores(tmp_pat
     assert [(p.printed, p.rate_of) for p in percentages] == [("11.11", 1)]
 
 
+def test_fiscal_total_of_both_sides_and_its_change(tmp_path: Path) -> None:
+    # Jiangsu's section 四: “…年度财政拨款收、支总预算 21,940.96 万元。与上年相比，财政拨款收、支总计各增加
+    # 3,958.98 万元，增长 22 %。” (省检察院 2018): the amount is read as the 财政拨款支出, the change (各: each side) as
+    # its change, the rate as the change's; 政协 writes “财政拨款收、支预算 9,066.79万元”
+    text = ("省检察院 2018 年度财政拨款收、支总预算 100 万元。"
+            "与上年相比，财政拨款收、支总计各增加 10 万元，增长 11.11%。\n"
+            "政协 2018 年度财政拨款收、支预算 50 万元。\n")
+    statements, percentages = _read(tmp_path, text, 2018)
+    assert _rows(statements) == [
+        ("1", "fiscal-appropriation-expenditure", "amount", "100", "", None, None, "财政拨款收、支总预算 100 万元"),
+        ("1", "fiscal-appropriation-expenditure", "change", "10", "increase", 2017, 0,
+         "与上年相比，财政拨款收、支总计各增加 10 万元"),
+        ("2", "fiscal-appropriation-expenditure", "amount", "50", "", None, None, "财政拨款收、支预算 50 万元"),
+    ]
+    assert [(p.printed, p.rate_of) for p in percentages] == [("11.11", 1)]
+
+
+@pytest.mark.parametrize("text", [
+    # 收、支…各 after an amount that is not a total of both sides (a part of one): not its change
+    "基本支出预算数为 100 万元。与上年相比，财政拨款收、支总计各增加 10 万元。\n",
+    # 财政拨款收入 alone, or 收、支 of something else: not the 财政拨款 total of both sides
+    "财政拨款收入预算 100 万元。\n", "事业收、支预算 100 万元。\n",
+])
+def test_not_a_fiscal_total_of_both_sides(tmp_path: Path, text: str) -> None:
+    statements, _ = _read(tmp_path, text)
+    assert [s for s in statements if s.indicator == "fiscal-appropriation-expenditure"] == []
+    assert [s for s in statements if s.printed == "10"] == []
+
+
 @pytest.mark.parametrize(("label", "indicator"), [
     ("基本支出预算数为", "basic-expenditure"), ("项目支出预算数为", "project-expenditure"),
     ("项目支出预算数是", "project-expenditure"), ("此外，基本支出预算数为", "basic-expenditure"),

@@ -3,8 +3,8 @@ that year (rule R50 across documents: ``shapes/year-on-year.ttl``, ``validate.ye
 ``pipeline.refresh_year_on_year``).
 
 On the corpus, seven documents state changes against a year whose disclosure by the same department is in the
-corpus too (江苏 人大 2018, 2019; 检察院 2018; 委办 2018, 2019; 政协 2018; 上海 万里街道 2024). Of their 156 changes
-with an earlier figure to compare with, 153 agree exactly; the three others are real inconsistencies,
+corpus too (江苏 人大 2018, 2019; 检察院 2018; 委办 2018, 2019; 政协 2018; 上海 万里街道 2024). Of their 162 changes
+with an earlier figure to compare with, 158 agree exactly; the four others are real inconsistencies,
 all in 江苏省人民检察院 2018, each checked on the pages:
 
 * paragraph 28.25 “1．因公出国（境）费预算支出 100 万元，与上年预算数相等。”: the 2017 budget states 110 万元
@@ -12,8 +12,10 @@ all in 江苏省人民检察院 2018, each checked on the pages:
 * paragraph 28.2 “一般公共预算财政拨款支出预算 21,940.96 万元，与上年相比增加 3,958.98 万元”: the 2017
   budget states 17,981.68 万元, so the increase is 3,959.28 万元 — as the same 2018 text says of its 一般公共预算收入
   (“与上年相比增加 3,959.28 万元”);
-* paragraph 26.3 “…2018 年财政拨款预算支出 21,940.96 万元，…。与上年相比，财政拨款支出增加 3,958.98 万元”: the same
-  error, stated of the 财政拨款支出 (2017: paragraph 20.7 “省检察院 2017 年财政拨款预算支出 17981.68 万元”).
+* paragraphs 25.20 “…年度财政拨款收、支总预算 21,940.96万元。与上年相比，财政拨款收、支总计各增加 3,958.98万元” and
+  26.3 “…2018 年财政拨款预算支出 21,940.96 万元，…。与上年相比，财政拨款支出增加 3,958.98 万元”: the same error,
+  stated of the 财政拨款支出 twice (2017: paragraph 20.2 “省检察院 2017 年度财政拨款收、支总预算 17981.68万元”, and
+  20.7 “省检察院 2017 年财政拨款预算支出 17981.68 万元”).
 
 None is visible within one document: the 2018 text does not restate the 2017 figures.
 """
@@ -60,10 +62,12 @@ def _rows(findings: list[validate.Finding]) -> list[tuple[object, ...]]:
              f.values["unitText"], f.values["previousFile"]) for f in findings if f.rule == RULE]
 
 
-#: The three findings, with their figures (in 万元): current, previous, current − previous, the stated change,
+#: The four findings, with their figures (in 万元): current, previous, current − previous, the stated change,
 #: diff, envelope; the figure of the 2017 text each is compared with (sh:value).
 EXPECTED = [
-    ("Violation", "26.3/figure/1", "20.7/figure/1", Decimal("21940.96"), Decimal("17981.68"), Decimal("3959.28"),
+    ("Violation", "25.20/figure/1", "20.2/figure/1", Decimal("21940.96"), Decimal("17981.68"), Decimal("3959.28"),
+     Decimal("3958.98"), Decimal("0.3"), Decimal("0.015"), "万元", EARLIER.name),
+    ("Violation", "26.3/figure/1", "20.2/figure/1", Decimal("21940.96"), Decimal("17981.68"), Decimal("3959.28"),
      Decimal("3958.98"), Decimal("0.3"), Decimal("0.015"), "万元", EARLIER.name),
     ("Violation", "28.2/figure/2", "21.13/figure/1", Decimal("21940.96"), Decimal("17981.68"), Decimal("3959.28"),
      Decimal("3958.98"), Decimal("0.3"), Decimal("0.015"), "万元", EARLIER.name),
@@ -96,12 +100,12 @@ def test_pairs_on_the_corpus(corpus_build: tuple[Store, dict[str, DocumentReport
 
 @corpus
 def test_exact_findings_on_the_corpus(corpus_build: tuple[Store, dict[str, DocumentReport]]) -> None:
-    """Every corpus document's stored year-on-year findings: the three of 检察院 2018, nothing anywhere else; the
+    """Every corpus document's stored year-on-year findings: the four of 检察院 2018, nothing anywhere else; the
     build's report counts them."""
     store, reports = corpus_build
     found = {name: _rows(validate.stored_findings(store, r.iri)) for name, r in reports.items() if r.iri}
     assert {name: rows for name, rows in found.items() if rows} == {LATER.name: EXPECTED}
-    assert reports[LATER.name].year_on_year == {"Violation": 3}
+    assert reports[LATER.name].year_on_year == {"Violation": 4}
     assert reports["江苏省委办公厅2019年度部门预算公开文件.pdf"].year_on_year == {}
     assert reports[EARLIER.name].year_on_year is None
 
@@ -168,25 +172,27 @@ def _independent_comparison(store: Store) -> tuple[dict[str, int], set[str]]:
 
 @corpus
 def test_every_other_compared_change_agrees(corpus_build: tuple[Store, dict[str, DocumentReport]]) -> None:
-    """156 changes have an earlier figure to be compared with (134 before the Jiangsu income sources and
+    """162 changes have an earlier figure to be compared with (134 before the Jiangsu income sources and
     单位预留机动经费 were read; 143 before 省委办公厅 2017's "本部门无政府性基金预算" was read as its 0, the base
     of 2018's "…政府性基金支出预算支出0万元，与上年数一致"; 144 before each Jiangsu budget's "收、支预算总计各增加 Y
     万元" was read as the change of its 支出预算总计: six later years, each equal to the difference of the two
     documents' totals, 15897.44 − 13649.07 = 2248.37 for 省人大 2018; 150 before each Jiangsu budget's "与上年相比，
-    财政拨款支出增加 Y 万元" was read as the change of the sentence before's 财政拨款预算支出: six later years); 153
-    agree exactly with one (silent), the three that agree with none are exactly the findings."""
+    财政拨款支出增加 Y 万元" was read as the change of the sentence before's 财政拨款预算支出: six later years; 156
+    before their "财政拨款收、支总预算 X 万元。与上年相比，财政拨款收、支总计各增加 Y 万元" was read); 158 agree exactly
+    with one (silent), the four that agree with none are exactly the findings."""
     store, reports = corpus_build
     compared, disagreeing = _independent_comparison(store)
     name = {r.iri: n for n, r in reports.items()}
     assert {name[doc]: n for doc, n in compared.items()} == {
-        "2024_上海市普陀区万里街道办事处_部门预算.pdf": 11, "省人大办公厅2018预算公开.pdf": 24,
-        "江苏省人大常委会2019年度部门预算公开.pdf": 28, "2018年省检察院部门预算公开.pdf": 19,
-        "江苏省委办公厅2018年度部门预算公开文件.pdf": 23, "江苏省委办公厅2019年度部门预算公开文件.pdf": 25,
-        "江苏省政协办公厅2018年度部门预算.pdf": 26,
+        "2024_上海市普陀区万里街道办事处_部门预算.pdf": 11, "省人大办公厅2018预算公开.pdf": 25,
+        "江苏省人大常委会2019年度部门预算公开.pdf": 29, "2018年省检察院部门预算公开.pdf": 20,
+        "江苏省委办公厅2018年度部门预算公开文件.pdf": 24, "江苏省委办公厅2019年度部门预算公开文件.pdf": 26,
+        "江苏省政协办公厅2018年度部门预算.pdf": 27,
     }
     found = validate.year_on_year(store)
     assert {f.focus for findings in found.values() for f in findings} == disagreeing
-    assert sorted(_short(f) for f in disagreeing) == ["26.3/figure/1", "28.2/figure/2", "28.25/figure/2"]
+    assert sorted(_short(f) for f in disagreeing) == [
+        "25.20/figure/1", "26.3/figure/1", "28.2/figure/2", "28.25/figure/2"]
 
 
 @pytest.fixture(scope="module")
@@ -214,7 +220,7 @@ def test_loading_the_earlier_year_second_reports_on_the_later(later_first: tuple
     report = rdflib.URIRef(uris.year_on_year_graph(later))
     assert set(graph.objects(report, PROV.wasDerivedFrom)) == {rdflib.URIRef(later), rdflib.URIRef(earlier)}
     values = {str(graph.value(r, SH.value)) for r in graph.objects(report, SH.result)}
-    assert {_short(v) for v in values} == {"20.7/figure/1", "21.13/figure/1", "22.16/figure/1"}
+    assert {_short(v) for v in values} == {"20.2/figure/1", "21.13/figure/1", "22.16/figure/1"}
     assert all(v.startswith(earlier + "/paragraph/") for v in values)
     # the 2017 document's own report is untouched: its changes are against 2016, not loaded
     assert not [f for f in validate.stored_findings(store, earlier) if f.rule == RULE]
@@ -228,12 +234,12 @@ def test_the_document_page_shows_the_year_on_year_report(later_first: tuple[Stor
         page = client.get(path, headers={"Accept": "text/html"})
         assert page.status_code == 200
         assert f'<a href="{path}/validation/year-on-year">' in page.text
-        assert "与上年公开数核对" in page.text and "— 3 finding(s).</p>" in page.text
+        assert "与上年公开数核对" in page.text and "— 4 finding(s).</p>" in page.text
         assert "“与上年预算数相等”：本年 100 − 上年公开数 110 = -10万元 ≠ 所述增减 0万元" in page.text
         turtle = client.get(path + "/validation/year-on-year", headers={"Accept": "text/turtle"})
         assert turtle.status_code == 200
         graph = rdflib.Graph().parse(data=turtle.text, format="turtle")
-        assert len(set(graph.subjects(rdflib.RDF.type, SH.ValidationResult))) == 3
+        assert len(set(graph.subjects(rdflib.RDF.type, SH.ValidationResult))) == 4
         # the document's N-Quads dump carries both its reports
         dump = client.get(document_dumps("/", later)["nq.gz"])
         assert dump.status_code == 200
@@ -246,7 +252,7 @@ def test_the_document_page_shows_the_year_on_year_report(later_first: tuple[Stor
 def test_dropping_the_earlier_year_removes_the_report(tmp_path: Path) -> None:
     store = Store(tmp_path / "store")
     later, earlier = build(store, [LATER, EARLIER])
-    assert later.year_on_year == {"Violation": 3} and later.iri and earlier.iri
+    assert later.year_on_year == {"Violation": 4} and later.iri and earlier.iri
     drop_documents(store, [earlier.iri])
     assert uris.year_on_year_graph(later.iri) not in store.graph_names()
     assert not [f for f in validate.stored_findings(store, later.iri) if f.rule == RULE]
@@ -254,12 +260,13 @@ def test_dropping_the_earlier_year_removes_the_report(tmp_path: Path) -> None:
 
 @corpus
 def test_validate_names_both_files(tmp_path: Path) -> None:
-    """``budgetkg validate`` on the two files, nothing loaded: the same three findings, in its CSV."""
+    """``budgetkg validate`` on the two files, nothing loaded: the same four findings, in its CSV."""
     assert BIN.exists()
     result = run("validate", "--format", "csv", str(EARLIER), str(LATER), store=tmp_path / "none")
     rows = [line for line in result.stdout.splitlines() if f",{RULE}," in line]
     assert [(r.split(",")[0], r.split(",")[2], _short(r.split(",")[3])) for r in rows] == [
-        (LATER.name, "Violation", "26.3/figure/1"), (LATER.name, "Violation", "28.2/figure/2"),
+        (LATER.name, "Violation", "25.20/figure/1"), (LATER.name, "Violation", "26.3/figure/1"),
+        (LATER.name, "Violation", "28.2/figure/2"),
         (LATER.name, "Violation", "28.25/figure/2")]
 
 
@@ -271,7 +278,7 @@ def test_fast_path_equals_pyshacl() -> None:
     store = scratch_store([first, second])
     graphs = [first.iri, second.iri, uris.ontology_graph(), uris.codelists_graph(), uris.shared_graph()]
     foci = [second.iri + "/paragraph/" + key for key in (
-        "26.3/figure/1", "28.2/figure/2", "28.25/figure/2",  # the findings
+        "25.20/figure/1", "26.3/figure/1", "28.2/figure/2", "28.25/figure/2",  # the findings
         "24.25/figure/2", "29.8/figure/1", "29.15/figure/2",  # agreeing: 项目支出 +40, 公务接待费 −40.05, 培训费 一致
         "26.11/figure/1",  # agreeing by its code: 行政运行 (2040401) +2,915.22 on 7,968.14
         "26.15/figure/1",  # a 项 with no 2017 figure of its path (一般行政管理事务)
@@ -280,7 +287,8 @@ def test_fast_path_equals_pyshacl() -> None:
     reference = _pyshacl_results(validate._to_rdflib(store, graphs), shapes)
     assert _fast_results(store, shapes, graphs) == reference
     assert sorted((severity, _short(focus)) for _shape, severity, focus, *_ in reference) == [
-        ("Violation", "26.3/figure/1"), ("Violation", "28.2/figure/2"), ("Violation", "28.25/figure/2")]
+        ("Violation", "25.20/figure/1"), ("Violation", "26.3/figure/1"), ("Violation", "28.2/figure/2"),
+        ("Violation", "28.25/figure/2")]
 
 
 @corpus
@@ -309,7 +317,7 @@ def test_a_code_renamed_between_the_years_is_not_compared() -> None:
             <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> ?name }}""", use_default_graph_as_union=True)}
     assert printed == {("2017", "公诉和审判监督"), ("2018", "公诉、审判、侦查、执行等检察监督支出")}
     assert [_short(f.focus) for f in validate.year_on_year(store)[second.iri]] == [
-        "26.3/figure/1", "28.2/figure/2", "28.25/figure/2"]
+        "25.20/figure/1", "26.3/figure/1", "28.2/figure/2", "28.25/figure/2"]
 
 
 @corpus
@@ -324,7 +332,7 @@ def test_a_subject_the_earlier_text_does_not_state_is_compared_with_its_table() 
     second, _ = process(LATER)
     store = scratch_store([first, second])
     found = [f for f in validate.year_on_year(store)[second.iri] if _short(f.focus) not in (
-        "26.3/figure/1", "28.2/figure/2", "28.25/figure/2")]
+        "25.20/figure/1", "26.3/figure/1", "28.2/figure/2", "28.25/figure/2")]
     assert [(f.severity, _short(f.focus), f.values["value"], f.values["previous"], f.values["expected"],
              f.values["change"], f.values["diff"], f.values["envelope"], f.values["previousSpan"]) for f in found] == [
         ("Violation", "26.15/figure/1",

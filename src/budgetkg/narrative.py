@@ -122,12 +122,18 @@ _RELATIVE = re.compile(
 #: after "此外，基本支出预算数为 7666.68 万元。" (省人大办公厅 2017), "与上年相比，增加 498.72 万元" (政协 2017),
 #: "比上年减少…", "较上年增加…", "与 2016 年度相比增加…": the change of the one amount the sentence before states
 #: (:func:`_lone_amount`). It may name that amount's indicator again: "…年财政拨款预算支出 21,940.96 万元，占本年支出
-#: 合计的 99.94 %。与上年相比，财政拨款支出增加 3,958.98 万元" (江苏省人民检察院 2018 p.26); a clause naming another
-#: subject is not this form (:func:`_lone_change`).
+#: 合计的 99.94 %。与上年相比，财政拨款支出增加 3,958.98 万元" (江苏省人民检察院 2018 p.26), or both sides of a total:
+#: "…财政拨款收、支总预算 21,940.96 万元。与上年相比，财政拨款收、支总计各增加 3,958.98 万元" (各: each); a clause
+#: naming another subject is not this form (:func:`_lone_change`).
 _CHANGE_ALONE = re.compile(
     r"(?:与|比|较)(?P<ref>上年度?|上一年度?|\d{4}年度?)(?:同期)?(?:预算数?|决算数?)?(?:相比|相较)?[，,]?"
-    r"(?P<subject>[^，,。；;、\d]{2,20}?)?(?P<dir>增加|减少|增长|下降)了?"
+    r"(?:(?P<subject>[^，,。；;、\d]{2,20}?)|(?P<both>(?:财政拨款)?收、支(?:预算)?总计各))?(?P<dir>增加|减少|增长|下降)了?"
 )
+#: Jiangsu's 财政拨款 total of both sides: "省检察院 2018 年度财政拨款收、支总预算 21,940.96 万元。" (政协:
+#: "财政拨款收、支预算 9,066.79万元"), read as its expenditure, as "收入、支出预算总计" is read as the 支出预算总计; the
+#: next sentence states its change, "与上年相比，财政拨款收、支总计各增加 3,958.98 万元" (``both`` above). Searched up
+#: to the amount.
+_FISCAL_BOTH_TOTAL = re.compile(r"财政拨款\s*收\s*、\s*支\s*(?:总\s*)?预\s*算\s*(?:总\s*计\s*)?(?:为\s*)?$")
 #: One change of both totals, after the sentence's amount of them: Jiangsu's "…年度收入、支出预算总计 21,955.35 万元，
 #: 与上年相比收、支预算总计各增加 3,958.67 万元，增长 21.95 %。" (各: each). Searched in the text from the previous
 #: figure's end to the change's number.
@@ -796,6 +802,8 @@ def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subj
             last_end = m.end()
             continue
         indicator = classify(stripped)
+        if indicator is None and (both := _FISCAL_BOTH_TOTAL.search(text, max(lo, last_end), m.start())):
+            indicator, start = "fiscal-appropriation-expenditure", both.start()
         # a label naming another year (2016 年度…, 上年…) never states this year's amount
         other_year = indicator is not None and _other_year(stripped, year)[0]
         if indicator == "expenditure-total" and _SUBJECT_LEVEL.search(text[lo:start]):
@@ -946,9 +954,11 @@ def _project_name(text: str) -> str:
 
 def _lone_change(clause: str, amount: _Raw) -> re.Match[str] | None:
     """The change of ``amount`` (the one amount of the sentence before) that ``clause`` opens with, if it is one: the
-    clause names no subject, or names the amount's own indicator."""
+    clause names no subject, names the amount's own indicator, or both sides (收、支) of a total the amount is."""
     change = _CHANGE_ALONE.fullmatch(clause)
     if change is None or (change.group("subject") and classify(change.group("subject")) != amount.indicator):
+        return None
+    if change.group("both") and amount.indicator not in _BOTH_TOTALS | {"fiscal-appropriation-expenditure"}:
         return None
     return change
 
