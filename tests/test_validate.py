@@ -568,3 +568,48 @@ def test_renderings(store: Store) -> None:
     block = text[text.index("R08-functional-hierarchy (3)") : text.index("R09-fund-columns")]
     assert block.index("Violation") < block.index("Info")
     assert validate.render_text([]) == "No findings.\n"
+
+
+# -- SHACL's restrictions on pre-bound queries (SHACL 1.0 §5.3.1, appendix "Pre-binding of Variables") -------------
+
+_SUB = "SELECT $this WHERE { $this a ?c { SELECT ?c (COUNT(*) AS ?n) WHERE { ?x a ?c } GROUP BY ?c } }"
+
+
+@pytest.mark.parametrize(("query", "problems"), [
+    # a sub-select that does not return $this (COUNT(*) is not SELECT *), then the same returning it, or *
+    (_SUB, ["a sub-select at offset 34 does not return $this"]),
+    (_SUB.replace("SELECT ?c (", "SELECT $this ?c (").replace("GROUP BY ?c", "GROUP BY $this ?c"), []),
+    ("SELECT $this WHERE { $this a ?c { SELECT * WHERE { ?x a ?c } } }", []),
+    # $this inside an expression is not returned
+    ("SELECT $this WHERE { $this a ?c { SELECT ?c (COUNT($this) AS ?n) WHERE { $this a ?c } GROUP BY ?c } }",
+     ["a sub-select at offset 34 does not return $this"]),
+    # $currentShape too, where the query uses it
+    ("SELECT $this WHERE { $this ?p $currentShape { SELECT $this ?p WHERE { ?p a ?c } } }",
+     ["a sub-select at offset 46 does not return $currentShape"]),
+    # the three keywords, and binding a pre-bound variable; a keyword in a string or a comment is none
+    ("SELECT $this WHERE { $this a ?c MINUS { $this a <urn:x> } }", ["uses MINUS"]),
+    ("SELECT $this WHERE { VALUES ?c { <urn:x> } $this a ?c }", ["uses VALUES"]),
+    ("SELECT $this WHERE { SERVICE <urn:x> { $this a ?c } }", ["uses SERVICE"]),
+    ("SELECT $this WHERE { ?s a ?c BIND (?s AS $this) }", ["binds $this (AS $this)"]),
+    ('SELECT $this WHERE { $this <urn:p> "MINUS VALUES" # SERVICE\n }', []),
+])
+def test_prebinding_restrictions(query: str, problems: list[str]) -> None:
+    assert validate.prebinding_problems(query) == problems
+
+
+def test_catalogue_keeps_the_prebinding_restrictions() -> None:
+    """Every SPARQL constraint of the catalogue and of the year-on-year shapes: until 2026-11-29 ten had a
+    sub-select not returning $this (IC-17, R06, R27 ×2, R28, R70-share-list; shapes/README.md "Pre-binding")."""
+    for graph in (validate.load_shapes(), validate.load_shapes([validate.YEAR_ON_YEAR_FILE])):
+        selects = [str(graph.value(c, SH.select)) for _, c in graph.subject_objects(SH.sparql)]
+        assert selects and [validate.prebinding_problems(s) for s in selects if validate.prebinding_problems(s)] == []
+
+
+def test_a_shape_breaking_them_is_refused() -> None:
+    graph = rdflib.Graph().parse(data=f"""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        <urn:shape> a sh:NodeShape ; sh:targetNode <urn:x> ; sh:sparql [ sh:select \"\"\"{_SUB}\"\"\" ] .
+        """, format="turtle")
+    with pytest.raises(ValueError, match=r"^urn:shape: breaks SHACL's pre-binding restrictions: a sub-select at "
+                                         r"offset 34 does not return \$this$"):
+        validate.sparql_constraints(graph)

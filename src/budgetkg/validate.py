@@ -15,9 +15,10 @@ with the data, not with data × focus nodes):
   once over the whole document instead of once per focus node. ``$this`` becomes the variable
   ``?this`` and the shape's targets are tested per solution by a ``FILTER EXISTS`` at the end of
   the outer group (a semi-join with the focus nodes). That is equivalent to SHACL's pre-binding
-  as long as the query binds every use of ``$this`` in its own group, and sub-selects project
-  ``$this``; the shapes in ``shapes/`` are written that way, and ``tests/test_validate.py``
-  checks the equivalence against pyshacl.
+  as long as the query binds every use of ``$this`` in its own group and keeps SHACL's restrictions
+  on pre-bound queries (sub-selects return ``$this``; no MINUS, SERVICE, VALUES: a shape that breaks
+  them is refused, :func:`prebinding_problems`); the shapes in ``shapes/`` are written that way, and
+  ``tests/test_validate.py`` checks the equivalence against pyshacl.
 
 The checks (:func:`catalogue`: one query per core constraint, one per group of SPARQL
 constraints) run on threads sharing the store (:func:`run_catalogue`; Oxigraph evaluates without
@@ -37,7 +38,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from itertools import groupby
+from itertools import groupby, pairwise
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -228,6 +229,42 @@ def shape_severity(graph: rdflib.Graph, shape: rdflib.term.Node) -> str:
     return _local(str(graph.value(shape, SH.severity) or SH.Violation))
 
 
+#: SPARQL keywords a SHACL-SPARQL query must not use (SHACL 1.0, "Pre-binding of Variables"): MINUS, a federated
+#: SERVICE, VALUES.
+_PREBINDING_KEYWORDS = ("MINUS", "SERVICE", "VALUES")
+_PREBOUND = ("this", "shapesGraph", "currentShape")
+
+
+def prebinding_problems(select: str) -> list[str]:
+    """What in ``select`` breaks SHACL's restrictions on queries with pre-bound variables (SHACL 1.0, appendix
+    "Pre-binding of Variables in SPARQL Queries"): MINUS, SERVICE or VALUES; ``AS`` binding a pre-bound variable;
+    a sub-select that does not return every pre-bound variable the query uses (``$this`` always). An engine that
+    pre-binds ``$this`` may refuse such a query, and the fast path's one-query evaluation equals pre-binding only
+    for queries that keep them. Empty when the query keeps them all."""
+    tokens = tokenize(select)
+    used = {"this"} | {t.text[1:] for t in tokens if t.kind == "var" and t.text[1:] in _PREBOUND}
+    problems = [f"uses {t.text.upper()}" for t in tokens
+                if t.kind == "name" and t.text.upper() in _PREBINDING_KEYWORDS]
+    problems += [f"binds {b.text} (AS {b.text})" for a, b in pairwise(tokens)
+                 if a.kind == "name" and a.text.upper() == "AS" and b.kind == "var" and b.text[1:] in _PREBOUND]
+    selects = [i for i, t in enumerate(tokens) if t.kind == "name" and t.text.upper() == "SELECT"]
+    for i in selects[1:]:
+        projected: set[str] = set()
+        depth = 0  # inside an expression: COUNT(*) is not SELECT *, COUNT($this) does not return it
+        for before, t in pairwise(tokens[i:]):
+            if t.text == "{" or (t.kind == "name" and t.text.upper() == "WHERE"):
+                break
+            depth += {"(": 1, ")": -1}.get(t.text, 0)
+            if t.text == "*" and depth == 0:
+                projected |= used
+            elif t.kind == "var" and (depth == 0 or before.text.upper() == "AS"):
+                projected.add(t.text[1:])
+        if missing := sorted(used - projected):
+            problems.append(f"a sub-select at offset {tokens[i].start} does not return "
+                            + ", ".join(f"${v}" for v in missing))
+    return problems
+
+
 def sparql_constraints(graph: rdflib.Graph) -> list[SparqlConstraint]:
     """Every active ``sh:sparql`` constraint of the node shapes in ``graph``."""
     found = []
@@ -239,6 +276,8 @@ def sparql_constraints(graph: rdflib.Graph) -> list[SparqlConstraint]:
         select = str(graph.value(constraint, SH.select))
         if _OTHER_PREBOUND.search(select):
             raise ValueError(f"{shape}: only $this and $currentShape can be pre-bound by the fast path")
+        if problems := prebinding_problems(select):
+            raise ValueError(f"{shape}: breaks SHACL's pre-binding restrictions: {'; '.join(problems)}")
         targets = _target_patterns(graph, shape)
         sparql_targets = _sparql_targets(graph, shape)
         found.append(
