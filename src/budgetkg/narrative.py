@@ -803,6 +803,7 @@ def _sentence_figures(text: str, lo: int, hi: int, three_public_open: bool, subj
             continue
         indicator = classify(stripped)
         if indicator is None and (both := _FISCAL_BOTH_TOTAL.search(text, max(lo, last_end), m.start())):
+            # the clause split at 、 left "支总预算": the 财政拨款 total of both sides, read as its expenditure
             indicator, start = "fiscal-appropriation-expenditure", both.start()
         # a label naming another year (2016 年度…, 上年…) never states this year's amount
         other_year = indicator is not None and _other_year(stripped, year)[0]
