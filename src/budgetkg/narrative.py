@@ -142,6 +142,9 @@ _BOTH_TOTALS_CHANGE = re.compile(
     r"收入?\s*、\s*支出?\s*(?:预算)?\s*总计\s*各\s*(?P<dir>增加|减少|增长|下降)了?\s*$"
 )
 _BOTH_TOTALS = {"expenditure-total", "income-total"}
+#: The amounts a "收、支…总计各增加" change opening the next sentence may be of: those totals, and the 财政拨款 total
+#: of both sides (``_FISCAL_BOTH_TOTAL``, read as the 财政拨款支出).
+_BOTH_SIDES = _BOTH_TOTALS | {"fiscal-appropriation-expenditure"}
 #: The words of a change that state a decrease (the others state an increase).
 _DECREASE_WORDS = {"减少", "下降", "小于", "低于"}
 _SENTENCE_END = "。！？\n"
@@ -959,7 +962,7 @@ def _lone_change(clause: str, amount: _Raw) -> re.Match[str] | None:
     change = _CHANGE_ALONE.fullmatch(clause)
     if change is None or (change.group("subject") and classify(change.group("subject")) != amount.indicator):
         return None
-    if change.group("both") and amount.indicator not in _BOTH_TOTALS | {"fiscal-appropriation-expenditure"}:
+    if change.group("both") and amount.indicator not in _BOTH_SIDES:
         return None
     return change
 
