@@ -512,6 +512,18 @@ def test_ic12_observation_without_any_dimension_makes_its_data_set_candidates(st
     assert _ic12_candidates(store) == _observations_of(store, "expenditure")
 
 
+def test_ic12_data_set_without_any_pair_makes_all_its_observations_candidates(store: Store) -> None:
+    """Observations none of which has a dimension value give their data set no keyed group at all: every one of
+    them is a candidate (each pair of them agrees on every dimension, having none), and only of that data set."""
+    bkg = uris.vocab()
+    expenditure = _observations_of(store, "expenditure")
+    for p in ("department", "fiscalYear", "budgetPhase", "classification", "breakdown"):
+        store.ox.update(f"DELETE {{ GRAPH ?g {{ ?o <{bkg}{p}> ?v }} }} WHERE {{ GRAPH ?g {{ ?o <{bkg}{p}> ?v ;"
+                        f" <{QB}dataSet> <{doc_iri()}/table/expenditure> }} }}")
+    assert len(expenditure) > 2
+    assert _ic12_candidates(store) == expenditure
+
+
 def test_ic12_blank_node_observations_are_checked_pairwise(store: Store) -> None:
     """A blank-node observation has no IRI to list among a key's members: every observation of its data set is
     a candidate, and the pairwise test finds the copy."""
