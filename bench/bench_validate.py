@@ -169,6 +169,24 @@ R23 takes 0.28 s and +0 MiB (1.65 s and +500 MiB before; the same findings), lan
 every cross-table query by script was not uniformly better (R27-fund-columns 1.70 → 5.56 s, R27/R29's 财政拨款 rules
 0.1 → 0.3 s; the 32 queries together 13.2 → 15.6 s at 100 k), so R27, R30 and the others are left for one at a time.
 
+2026-11-29 (fifteenth session), a quieter machine: at the start, ``100000 -v`` 18.50 s (one check at a time 26.5 s)
+and ``1000000`` 176.00 s (peak RSS 13.9 GiB, 351 findings). Rewritten from what Oxigraph 0.5.13 evaluates apart
+(shapes/README.md, "Writing queries that scale"), each measured old against new in one process at 100 k, the same
+results: IC-19 2.55 → 0.43 s (from the structures, not from every observation), IC-12 5.6 → 3.5 s, R01 1.46 → 0.17 s,
+R16 0.73–1.27 → 0.003 s, R08 2.13 → 1.41 s, R07 0.92 → 0.65 s, R27 0.54 → 0.28 s. Then ``100000 1000000``:
+
+    100,000 obs     10.19 s  9,817 obs/s   peak RSS 1.5 GiB
+    999,913 obs    131.03 s  7,631 obs/s   peak RSS 12.0 GiB   size ×10.0, time ×12.9   (built in 86.4 s; 351 findings)
+
+and ``1000000 -v``: whole catalogue 121.11 s; one at a time 241.4 s, the largest IC-12 40.3 s, the 28 core
+constraints on qb:Observation 30.4 s, R08-functional-hierarchy 20.1 s, R28 19.3 s, R30 16.6 s, IC-11 13.1 s, R46
+8.6 s, IC-14 8.4 s, R07 8.2 s, R06 8.2 s, IC-1 8.1 s, R31 7.6 s, R27 7.0 s, R12 6.2 s. R30 and R31 grew faster than
+the data (×22, ×13 from 100 k): their cells' OPTIONALs, after a COALESCE and a sub-select, were read for every
+observation; rewritten (R30 0.73 → 0.22 s, R31 0.48 → 0.19 s at 100 k). Tried and dropped (slower at 100 k): R12 in
+R08's new form (0.58 → 0.96 s), R27's cell OPTIONALs after its UNION or in the R44 UNION form (0.24 → 1.05–1.1 s), R46's
+OPTIONALs before its unit-factor patterns (0.37 → 1.13 s), IC-11/IC-14/IC-15/IC-16 from the structures (the same or
+slower: 1.27, 0.83, 0.77, 0.76 s).
+
 The 60 s target at 1 M is out of this engine's reach: at 1 M, one thread, joining every observation with four
 of its properties takes 6.9–7.0 s and with its dimension values through its DSD (5 M pairs) 19.7–25.3 s, and
 55 of the 141 checks read every observation or row (IC-12's candidate search then read the pairs three times). See
