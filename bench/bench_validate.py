@@ -184,7 +184,8 @@ constraints on qb:Observation 30.4 s, R08-functional-hierarchy 20.1 s, R28 19.3 
 the data (×22, ×13 from 100 k): their cells' OPTIONALs, after a COALESCE and a sub-select, were read for every
 observation; rewritten (R30 0.73 → 0.22 s, R31 0.48 → 0.19 s at 100 k; at 1 M 16.6 → 2.1 s and 7.6 → 1.9 s). Then
 ``100000 1000000``: 10.52 s and 137.47 s (peak RSS 10.2 GiB, 351 findings); ``1000000 -v``: 122.21 s (one at a time
-236.4 s, IC-12 41.8 s, core constraints 30.3 s). Run to run, 1 M now takes 121–137 s: ~2× the 60 s target. Tried
+236.4 s, IC-12 41.8 s, core constraints 30.3 s); with IC-1 in one pass (0.75 → 0.37 s at 100 k), 10.27 s and 130.77 s
+(peak RSS 10.2 GiB, 351 findings). Run to run, 1 M now takes 121–137 s: ~2× the 60 s target. Tried
 and dropped (slower at 100 k): R12 in
 R08's new form (0.58 → 0.96 s), R27's cell OPTIONALs after its UNION or in the R44 UNION form (0.24 → 1.05–1.1 s), R46's
 OPTIONALs before its unit-factor patterns (0.37 → 1.13 s), IC-11/IC-14/IC-15/IC-16 from the structures (the same or
