@@ -82,6 +82,8 @@ def test_compiled_core_equals_pyshacl_on_broken_fixture(store: Store) -> None:
     store.ox.update(
         f"DELETE WHERE {{ GRAPH ?g {{ <{no_dim}> <{bkg}breakdown> ?b }} }} ;"
         f" INSERT DATA {{ GRAPH <{doc_iri()}> {{ <{two_amounts}> <{bkg}amount> 1.5 }} }} ;"
+        # a second value of another path on the same node: both sh:maxCount results, from one read of its triples
+        f" INSERT DATA {{ GRAPH <{doc_iri()}> {{ <{two_amounts}> <{bkg}department> <{base_iri()}id/x> }} }} ;"
         f" DELETE WHERE {{ GRAPH ?g {{ <{float_amount}> <{bkg}amount> ?a }} }} ;"
         f' INSERT DATA {{ GRAPH <{doc_iri()}> {{ <{float_amount}> <{bkg}amount> "57.55"^^<{XSD}double> }} }} ;'
         f" DELETE WHERE {{ GRAPH ?g {{ <{wrong_class}> <{bkg}classification> ?c }} }} ;"
@@ -100,6 +102,7 @@ def test_compiled_core_equals_pyshacl_on_broken_fixture(store: Store) -> None:
     assert sorted((r[0], r[2], r[4] or "") for r in fast) == sorted([
         ("S02-breakdown", no_dim, ""),
         ("S03-amount", two_amounts, ""),
+        ("S02-department", two_amounts, ""),
         ("S03-amount", float_amount, f'"57.55"^^<{XSD}double>'),
         ("S02-classification", wrong_class, f"<{doc_iri()}>"),  # sh:class fails ...
         ("S02-classification", wrong_class, f"<{doc_iri()}>"),  # ... and sh:node: one result each
