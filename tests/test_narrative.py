@@ -551,3 +551,53 @@ def test_general_budget_basic_expenditure_and_its_split(tmp_path) -> None:
                    ("general-public-budget-basic-expenditure", "amount", "7666.68", None),
                    ("personnel-expenditure", "amount", "6080.00", 3),
                    ("public-expenditure", "amount", "1586.68", 3)]
+
+
+def test_income_sources_listed_under_the_total_and_an_empty_procurement_table(tmp_path) -> None:
+    """The sample's income list ("收入为822.41万元，其中：…其他来源收入0万元，财政拨款结转0万元") adds up to its
+    total at most (R48-listed-income), and its "政府采购预算0.00万元" is compared with the procurement table
+    printed empty (R52-text-empty-table): each alteration went past every rule before (bench/sweep_alterations.py)."""
+    from budgetkg.pipeline import process
+
+    statements, _percentages = narrative.extract_all(read_document(SAMPLE), 2023)
+    listed = [(s.indicator, str(s.amount), statements[s.listed_under].indicator)
+              for s in statements if s.listed_under is not None]
+    assert listed == [
+        ("general-public-budget-income", "822.41", "income-total"), ("government-fund-income", "0", "income-total"),
+        ("special-account-income", "0", "income-total"), ("other-income", "0", "income-total"),
+        ("carry-over", "0", "income-total"),
+    ]
+    text = SAMPLE.read_text(encoding="utf-8")
+    runs = {
+        "other": (("其他来源收入0万元", "其他来源收入1万元"), ("政府采购预算0.00万元", "政府采购预算0.01万元")),
+        "carry-over": (("财政拨款结转0万元", "财政拨款结转0.004万元"),),
+    }
+    got = {}
+    for name, alterations in runs.items():
+        altered = text
+        for old, new in alterations:
+            assert altered.count(old) == 1
+            altered = altered.replace(old, new)
+        (tmp_path / name).mkdir()
+        path = tmp_path / name / SAMPLE.name
+        path.write_text(altered, encoding="utf-8")
+        _mapped, findings = process(path)
+        got[name] = sorted((f.rule, f.severity, f.focus.split("/paragraph/")[1], str(f.values["diff"]),
+                            str(f.values["envelope"])) for f in findings if f.rule in ("R48-listed-income",
+                                                                                       "R52-text-empty-table"))
+    assert got == {
+        # 822.41 < 822.41 + 0 + 0 + 1 + 0: the "1万元" is exact to half a 万元
+        "other": [("R48-listed-income", "Violation", "1868/figure/1", "1", "0.51"),
+                  ("R52-text-empty-table", "Violation", "2589/figure/1", "0.01", "0.005")],  # 0 (空表列示)
+        "carry-over": [("R48-listed-income", "Info", "1868/figure/1", "0.004", "0.0105")],
+    }
+    # pyshacl (one query per focus node) gives the same results on the first altered text
+    from budgetkg.pipeline import map_file
+
+    mapped, scratch = map_file(tmp_path / "other" / SAMPLE.name)
+    graphs = validate.document_graphs(mapped.iri)
+    foci = [f"{mapped.iri}/paragraph/{key}" for key in ("1868/figure/1", "1870/figure/1", "2589/figure/1")]
+    retargeted = _retarget(validate.load_shapes(["narrative.ttl"]), foci, ("R48-listed", "R52-text-empty"))
+    reference = _pyshacl_results(validate._to_rdflib(scratch, graphs), retargeted)
+    assert {r[0].split("#")[1] for r in reference} == {"R48-listed-income-violation", "R52-text-empty-table"}
+    assert _fast_results(scratch, retargeted, graphs) == reference

@@ -26,7 +26,9 @@ the exact text span, the sentence, and a link to its paragraph. Structure the te
 kept too: ``bkg:partOf`` links the items of an exhaustive list to its total (the "三公" items,
 人员经费 + 公用经费 of 基本支出, 基本 + 项目 of the year's expenditure, a 机关运行经费 list
 that declares 明细相加 = 合计, the projects of 项目支出, the 货物 / 工程 / 服务 of 政府采购) so that
-rules R45, R48 and R50 can add them up; ``bkg:changeOf`` links a change to the figure it changes.
+rules R45, R48 and R50 can add them up, and ``bkg:listedUnder`` links the income sources a sentence lists
+after its income total, a list it does not state to be complete (they add up to the total at most: rule
+R48-listed-income); ``bkg:changeOf`` links a change to the figure it changes.
 
 The figures a text sets against each other are kept too: a final account's 年初预算为 X / 支出决算为 Y
 (figure kinds ``initial-budget`` / ``final-outturn``, ``bkg:comparedWith``, and what the text says of
@@ -179,6 +181,9 @@ class Statement:
     direction: str = ""  # change: increase | decrease | flat
     reference_year: int | None = None  # change: the year compared with; previous-budget: the year it is of
     part_of: int | None = None  # index (in the returned list) of the total this is an item of
+    #: index of the total this is listed under in a list the text does not state to be complete (the income
+    #: sources after 收入 X 万元，其中：…): the items add up to the total at most
+    listed_under: int | None = None
     change_of: int | None = None  # index of the figure this change is a change of
     #: index of the figure this one is compared with in the same passage: a 决算数 with its 年初预算数,
     #: a budget line (预算安排) with the previous year's outturn (上年预算执行数) or budget (previous-budget), a
@@ -391,6 +396,8 @@ _INCOME_PARTS = {"fiscal-appropriation-income", "general-public-budget-income", 
                  "state-capital-income", "special-account-income", "business-income", "operating-income",
                  "other-income", "other-funds-income"}
 _EXPENDITURE_PARTS = {"basic-expenditure", "project-expenditure", "reserve-fund-expenditure"}
+#: the funds 财政拨款收入 is made of
+_FUND_INCOME = {"general-public-budget-income", "government-fund-income", "state-capital-income"}
 #: 货物 / 工程 / 服务: every purchase is one of the three, so the categories a sentence states after its total are
 #: its parts (Jiangsu leaves out a category of 0: "其中：拟采购货物支出84万元、拟购买服务支出1338.50万元")
 _PROCUREMENT_PARTS = {"procurement-goods", "procurement-works", "procurement-services"}
@@ -1163,6 +1170,8 @@ def extract_all(doc: SourceDocument, year: int | None = None) -> tuple[list[Stat
                 parent = _parent(raws, k, base, declared, three_public, vehicles, carried, funds)
                 if parent is not None:
                     out[me] = _with(out[me], part_of=parent)
+                elif (total := _income_list_total(raws, k)) is not None:
+                    out[me] = _with(out[me], listed_under=base + total)
             if any(r.kind == "amount" and r.indicator in ("institution-operation-expenses", "government-procurement",
                                                           "fixed-assets") for r in raws):
                 three_public, vehicles = None, None
@@ -1336,6 +1345,27 @@ def _fund_parent(raws: list[_Raw], k: int, funds: tuple[int, int | None]) -> int
     if funds[1] is None or raw.subject not in parts or not set(parts) <= changed:
         return None
     return funds[1]
+
+
+def _income_list_total(raws: list[_Raw], k: int) -> int | None:
+    """The position in ``raws`` of the income total the ``k``-th figure is listed under, if it is one of two or
+    more income sources the sentence lists after that total ("2023年预算收入为822.41万元，其中：一般公共预算收入
+    822.41万元，基金预算收入0万元，财政专户核拨收入0万元，其他来源收入0万元，财政拨款结转0万元。"). Such a list need
+    not be complete, so its items add up to the total *at most* (rule R48-listed-income). 上年结转 is listed too
+    where the total is stated before it: the sources of a 收入总计. A list naming 财政拨款收入 and one of the funds it
+    is made of (一般公共预算 / 政府性基金 / 国有资本经营) nests them: not taken."""
+    raw = raws[k]
+    if raw.kind != "amount" or raw.indicator not in _INCOME_PARTS | {"carry-over"}:
+        return None
+    total = next((j for j in range(k - 1, -1, -1)
+                  if raws[j].kind == "amount" and raws[j].indicator == "income-total"), None)
+    if total is None:
+        return None
+    listed = {r.indicator for r in raws[total + 1:] if r.kind == "amount"}
+    if len(listed & (_INCOME_PARTS | {"carry-over"})) < 2 or (
+            "fiscal-appropriation-income" in listed and listed & _FUND_INCOME):
+        return None
+    return total
 
 
 def _parent(raws: list[_Raw], k: int, base: int, declared: bool, three_public: int | None,
@@ -1551,6 +1581,8 @@ def triples(document_iri: str, statements: list[Statement]) -> list[ox.Triple]:
         add(node, DCT + "isPartOf", ox.NamedNode(document_iri))
         if s.part_of is not None:
             add(node, bkg + "partOf", iris[s.part_of])
+        if s.listed_under is not None:
+            add(node, bkg + "listedUnder", iris[s.listed_under])
         if s.change_of is not None:
             add(node, bkg + "changeOf", iris[s.change_of])
         if s.compared_with is not None:

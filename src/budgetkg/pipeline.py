@@ -70,10 +70,9 @@ def source_files(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def process(path: Path) -> tuple[MappedDocument, list]:
-    """Read, recognise, map and validate one file, entirely in memory."""
-    from budgetkg import validate  # the validation stage is optional at import time
-
+def map_file(path: Path) -> tuple[MappedDocument, Store]:
+    """Read, recognise and map one file, its narrative figures and subject links included, entirely in memory:
+    the mapped document, and a scratch store holding its graph and its part of the shared graph."""
     doc = read_document(path)
     tables = [recognise(t, doc.file_name) for t in doc.tables]
     try:
@@ -91,8 +90,15 @@ def process(path: Path) -> tuple[MappedDocument, list]:
         mapped.triples.extend(links)
         graph = ox.NamedNode(mapped.iri)
         scratch.ox.extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in links])
-    findings = validate.validate_graph(scratch, mapped.iri)
-    return mapped, findings
+    return mapped, scratch
+
+
+def process(path: Path) -> tuple[MappedDocument, list]:
+    """Read, recognise, map and validate one file, entirely in memory."""
+    from budgetkg import validate  # the validation stage is optional at import time
+
+    mapped, scratch = map_file(path)
+    return mapped, validate.validate_graph(scratch, mapped.iri)
 
 
 @dataclass
