@@ -191,6 +191,21 @@ R08's new form (0.58 → 0.96 s), R27's cell OPTIONALs after its UNION or in the
 OPTIONALs before its unit-factor patterns (0.37 → 1.13 s), IC-11/IC-14/IC-15/IC-16 from the structures (the same or
 slower: 1.27, 0.83, 0.77, 0.76 s).
 
+2026-11-29 (sixteenth session), ``1000000 -v``, nothing else running: at the start 136.36 s (one at a time 228.70 s;
+peak RSS 10.5 GiB; 351 findings). Each query's plan was then read in the ``oxigraph`` CLI's ``query --explain --stats``
+(same 0.5.13 engine, the bench graph at 10 k dumped to an on-disk store): R27-fund-columns and R46 read every
+``bkg:decimals`` / ``bkg:printedValue`` triple of the document in hash joins, because Oxigraph's size estimates
+overflow after ~14 triple patterns; the fast path now runs each one-pattern ``OPTIONAL`` as ``LATERAL { OPTIONAL
+{ … } }`` (``validate.optional_lookups``). IC-14 and IC-15–17 read each observation's structure again per
+observation or started from every observation; R28 joined equal cells with their attributes. After those
+(df442fe, 4646a88), ``1000000 -v``:
+
+    999,913 obs   106.98 s   9,347 obs/s   peak RSS 8.7 GiB   (built in 101.7 s; 351 findings)
+
+one at a time 186.98 s: IC-12 40.7 s, the core constraints on qb:Observation 27.6 s, R08-functional-hierarchy
+20.8 s, R28 13.9 s, IC-11 13.4 s, R07 9.6 s, R06 9.3 s, R12 6.3 s, IC-14 5.7 s (8.7 s before), R46 and
+R27-fund-columns under 0.5 s (10.2 s and 7.7 s before). Still ~1.8× the 60 s target.
+
 The 60 s target at 1 M is out of this engine's reach: at 1 M, one thread, joining every observation with four
 of its properties takes 6.9–7.0 s and with its dimension values through its DSD (5 M pairs) 19.7–25.3 s, and
 55 of the 141 checks read every observation or row (IC-12's candidate search then read the pairs three times). See
