@@ -206,6 +206,19 @@ one at a time 186.98 s: IC-12 40.7 s, the core constraints on qb:Observation 27.
 20.8 s, R28 13.9 s, IC-11 13.4 s, R07 9.6 s, R06 9.3 s, R12 6.3 s, IC-14 5.7 s (8.7 s before), R46 and
 R27-fund-columns under 0.5 s (10.2 s and 7.7 s before). Still ~1.8× the 60 s target.
 
+2026-11-29 (seventeenth session), rewrites that produce fewer solutions (shapes/README.md: the core group's screen,
+R08's sums before the join, R28's unequal pairs in a sub-select, R42's and R22's constants), ``100000 1000000 -v
+--pyshacl=``, nothing else running:
+
+    100,000 obs     7.60 s   13,156 obs/s   peak RSS 901 MiB    (one check at a time 14.77 s; 91 findings)
+    999,913 obs    94.62 s   10,568 obs/s   peak RSS 7.2 GiB    size ×10.0, time ×12.4   (built in 91.2 s; 351 findings)
+
+one at a time 153.54 s (186.98 s before): IC-12 42.4 s, the core constraints on qb:Observation 16.4 s (27.6 s), IC-11
+12.8 s, R08-functional-hierarchy 12.3 s (20.8 s), R06 8.1 s, R07 8.1 s, R12 7.0 s, R28 6.2 s (13.9 s), IC-14 5.4 s,
+IC-19 4.4 s, IC-1 3.8 s, R22 3.2 s (5.9 s), R42-text-fiscal-expenditure under 0.1 s (3.0 s). On 2 workers the
+whole catalogue takes 94.6 s for 76.8 s of work per core: two threads reading the store at once slow each other.
+Still ~1.6× the 60 s target.
+
 The 60 s target at 1 M is out of this engine's reach: at 1 M, one thread, joining every observation with four
 of its properties takes 6.9–7.0 s and with its dimension values through its DSD (5 M pairs) 19.7–25.3 s, and
 55 of the 141 checks read every observation or row (IC-12's candidate search then read the pairs three times). See
