@@ -629,6 +629,7 @@ def core_groups(graph: rdflib.Graph,
         flags: list[str] = []  # per member, the expression true where it fails
         joins: list[str] = []
         joined: set[str] = set()  # the paths of those joins
+        counted: set[int] = set()  # the flags of sh:maxCount 1 (a second value), by index
         second_values: list[tuple[str, str]] = []  # (path, value variable) of each sh:maxCount 1
         shapes = [target_shape, *sorted(graph.objects(target_shape, SH.property))]
         for k, shape in enumerate(shapes):
@@ -657,6 +658,7 @@ def core_groups(graph: rdflib.Graph,
                     flag = f"BOUND({value})"
                 else:  # a second value of the path, in the one OPTIONAL below
                     second_values.append((path, value))
+                    counted.add(len(flags))
                     flag = f"(BOUND(?secondValue_) && sameTerm(?secondPath_, <{path}>))"
                 reports_value = _reports_value(c.component, path)
                 members.append(c)
@@ -664,6 +666,7 @@ def core_groups(graph: rdflib.Graph,
                 flags.append(flag)
         if not members:
             continue
+        path_joins = list(dict.fromkeys(joins))
         if second_values:
             # One read of the focus node's triples finds a second value of any sh:maxCount 1 path (sameTerm, not
             # !=: "1.0" and "1.00" are two value nodes); one OPTIONAL per path read each path twice. A node with
@@ -678,31 +681,29 @@ def core_groups(graph: rdflib.Graph,
         listing = f"{{ SELECT DISTINCT ?this WHERE {{ {listed} }} }}"
         body = "\n  ".join(["{foci}", *dict.fromkeys(joins), f"FILTER ({' || '.join(flags)})", *binds])
         query = f"SELECT * WHERE {{\n  {body}\n}}"
-        screen = _screen_query(listing, list(dict.fromkeys(joins)), flags, second_values, joined)
+        # a screen only where every joined path has sh:maxCount 1: a path without it may give a passing node several
+        # solutions
+        screen = (_screen_query(listing, path_joins, [f for n, f in enumerate(flags) if n not in counted])
+                  if second_values and joined <= {path for path, _value in second_values} else None)
         groups.append(CoreGroup(tuple(members), tuple(values), query.replace("{foci}", listing, 1),
                                 screen, query if screen else None))
     rest = [c for i, c in enumerate(constraints) if i not in used]
     return groups, rest
 
 
-def _screen_query(listing: str, joins: list[str], flags: list[str], second_values: list[tuple[str, str]],
-                  joined: set[str]) -> str | None:
+def _screen_query(listing: str, path_joins: list[str], other_flags: list[str]) -> str:
     """A pass that lists the focus nodes of a :class:`CoreGroup` that may fail, without the read of each node's
-    triples that finds second values (:func:`core_groups`), or None where it would not be cheaper.
+    triples that finds second values (:func:`core_groups`), for a group whose every joined path has
+    ``sh:maxCount 1``.
 
-    Where every path joined has ``sh:maxCount 1``, a node has a second value on one of them exactly when its
-    ``OPTIONAL`` joins give it more than one solution: counting its solutions replaces reading all of its triples
-    (for 100 k observations, 15 triples each, 2.6 s → 1.6 s for the 28 constraints on qb:Observation). Nodes
-    with a failing flag are listed too; the group's query then runs on the listed nodes only, and gives the
+    A node then has a second value on one of those paths exactly when its ``OPTIONAL`` joins (``path_joins``) give
+    it more than one solution: counting its solutions replaces reading all of its triples (for 100 k observations,
+    15 triples each, 2.6 s → 1.6 s for the 28 constraints on qb:Observation). Nodes where one of ``other_flags`` (the
+    group's other flags) is true are listed too; the group's query then runs on the listed nodes only, and gives the
     findings as before.
     """
-    single = {path for path, _value in second_values}
-    if not single or not joined <= single:
-        return None
-    others = [f for f in flags if "?secondValue_" not in f]
-    failing = " || ".join(others) or "false"
-    plain = [join for join in joins if "?secondValue_" not in join]
-    body = "\n  ".join([listing, *plain, f"BIND (IF({failing}, 1, 0) AS ?failing_)"])
+    failing = " || ".join(other_flags) or "false"
+    body = "\n  ".join([listing, *path_joins, f"BIND (IF({failing}, 1, 0) AS ?failing_)"])
     return f"SELECT ?this WHERE {{\n  {body}\n}} GROUP BY ?this HAVING (COUNT(*) > 1 || SUM(?failing_) > 0)"
 
 
