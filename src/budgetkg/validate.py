@@ -336,6 +336,11 @@ def optional_lookups(select: str) -> str:
     return select
 
 
+def _focus_values(foci: Sequence[ox.NamedNode | ox.Literal]) -> str:
+    """``foci`` as the focus nodes of a query (blank nodes cannot be written in a query)."""
+    return f"VALUES ?this {{ {' '.join(str(f) for f in foci)} }}"
+
+
 def fast_query(constraint: SparqlConstraint, foci: Sequence[ox.NamedNode] | None = None) -> str:
     """The constraint's SELECT with ``$this`` unbound and the targets as a semi-join.
 
@@ -351,7 +356,7 @@ def fast_query(constraint: SparqlConstraint, foci: Sequence[ox.NamedNode] | None
     if constraint.focus_select is not None:
         brace = text.index("{") + 1
         focus = (f"{{ SELECT DISTINCT ?this WHERE {{ {{ {constraint.focus_select} }} }} }}" if foci is None
-                 else f"VALUES ?this {{ {' '.join(str(f) for f in foci)} }}")
+                 else _focus_values(foci))
         return f"{constraint.prefixes}\n{text[:brace]}\n  {focus}\n{text[brace:]}"
     union = " UNION ".join(f"{{ {p} }}" for p in constraint.targets)
     brace = text.rindex("}")
@@ -595,16 +600,21 @@ class CoreGroup:
     constraints: tuple[CoreConstraint, ...]
     #: per constraint, the variable (without ``?``) holding its value node, or None if it reports none
     values: tuple[str | None, ...]
-    query: str
+    #: the query, with ``{foci}`` where its focus nodes are listed (:attr:`listing`, or a VALUES block)
+    template: str
+    #: the focus nodes of the group's targets, as a sub-select
+    listing: str
     #: the focus nodes that may fail, in a cheaper pass (:func:`_screen_query`), or None to run :attr:`query` alone
     screen: str | None = None
-    #: :attr:`query` with its focus-node listing replaced by ``{foci}`` (a VALUES block)
-    focused: str | None = None
+
+    @property
+    def query(self) -> str:
+        """The query over every focus node."""
+        return self.template.replace("{foci}", self.listing, 1)
 
     def query_for(self, foci: Sequence[ox.NamedNode | ox.Literal]) -> str:
-        """:attr:`query` over ``foci`` only (the screen's result)."""
-        assert self.focused is not None
-        return self.focused.replace("{foci}", f"VALUES ?this {{ {' '.join(str(f) for f in foci)} }}", 1)
+        """The query over ``foci`` only (the screen's result)."""
+        return self.template.replace("{foci}", _focus_values(foci), 1)
 
 
 def _combinable(graph: rdflib.Graph, shape: rdflib.term.Node, component: str, path: str | None) -> bool:
@@ -667,6 +677,7 @@ def core_groups(graph: rdflib.Graph,
         if not members:
             continue
         path_joins = list(dict.fromkeys(joins))
+        second_join: list[str] = []
         if second_values:
             # One read of the focus node's triples finds a second value of any sh:maxCount 1 path (sameTerm, not
             # !=: "1.0" and "1.00" are two value nodes); one OPTIONAL per path read each path twice. A node with
@@ -674,19 +685,17 @@ def core_groups(graph: rdflib.Graph,
             # qb:Observation at 100 k observations.
             second = " || ".join(f"(sameTerm(?secondPath_, <{path}>) && !sameTerm(?secondValue_, {value}))"
                                  for path, value in second_values)
-            joins.append(f"OPTIONAL {{ ?this ?secondPath_ ?secondValue_ FILTER ({second}) }}")
+            second_join.append(f"OPTIONAL {{ ?this ?secondPath_ ?secondValue_ FILTER ({second}) }}")
         # The FILTER tests the flags' expressions themselves, so that Oxigraph drops the passing nodes before
         # binding the flags (28 BINDs for every observation: 2.46 s → 2.38 s at 100 k).
         binds = [f"BIND ({flag} AS ?fail_{n})" for n, flag in enumerate(flags)]
         listing = f"{{ SELECT DISTINCT ?this WHERE {{ {listed} }} }}"
-        body = "\n  ".join(["{foci}", *dict.fromkeys(joins), f"FILTER ({' || '.join(flags)})", *binds])
-        query = f"SELECT * WHERE {{\n  {body}\n}}"
+        body = "\n  ".join(["{foci}", *path_joins, *second_join, f"FILTER ({' || '.join(flags)})", *binds])
         # a screen only where every joined path has sh:maxCount 1: a path without it may give a passing node several
         # solutions
         screen = (_screen_query(listing, path_joins, [f for n, f in enumerate(flags) if n not in counted])
                   if second_values and joined <= {path for path, _value in second_values} else None)
-        groups.append(CoreGroup(tuple(members), tuple(values), query.replace("{foci}", listing, 1),
-                                screen, query if screen else None))
+        groups.append(CoreGroup(tuple(members), tuple(values), f"SELECT * WHERE {{\n  {body}\n}}", listing, screen))
     rest = [c for i, c in enumerate(constraints) if i not in used]
     return groups, rest
 
